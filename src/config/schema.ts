@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/** The single source of truth for config.toml: strict tables, defaults everywhere, so a loaded config is total. */
+const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "expected provider/model, e.g. anthropic/claude-sonnet-4");
+
+const models = z
+  .strictObject({
+    executor: modelRef.optional(),
+    evaluator: modelRef.optional(),
+    planner: modelRef.optional(),
+    small_model: modelRef.optional(),
+  })
+  .prefault({});
+
+const iteration = z
+  .strictObject({
+    max_iterations: z.number().int().min(0).max(20).default(3),
+    quality_threshold: z.number().min(0).max(1).default(0.8),
+    timeout_seconds: z.number().positive().default(300),
+    token_budget: z.number().int().positive().default(200_000),
+    skip_eval_confidence: z.number().min(0).max(1).default(0.95),
+  })
+  .prefault({});
+
+const toolLoop = z
+  .strictObject({
+    warning: z.number().int().positive().default(10),
+    critical: z.number().int().positive().default(20),
+    circuit_breaker: z.number().int().positive().default(30),
+  })
+  .prefault({});
+
+const safety = z
+  .strictObject({
+    max_cost_usd: z.number().positive().default(2.0),
+    abort_on_regression: z.boolean().default(true),
+    regression_threshold: z.number().min(0).max(1).default(0.2),
+    budget_warning_ratio: z.number().min(0).max(1).default(0.8),
+    tool_loop: toolLoop,
+  })
+  .prefault({});
+
+const provider = z.strictObject({
+  base_url: z.url().optional(),
+  api_key: z.string().optional(),
+  /** For custom endpoints: the environment variable holding the key. */
+  api_key_env: z.string().optional(),
+  /** For custom endpoints: the wire protocol. */
+  kind: z.enum(["openai", "anthropic"]).default("openai"),
+  default_model: z.string().optional(),
+});
+
+const evaluation = z
+  .strictObject({
+    run_tests: z.boolean().default(true),
+    /** A lint command to score as `static_analysis`; auto-detected when absent. */
+    lint_command: z.string().optional(),
+    test_timeout_seconds: z.number().positive().default(120),
+  })
+  .prefault({});
+
+const shell = z
+  .strictObject({
+    timeout_seconds: z.number().positive().default(120),
+  })
+  .prefault({});
+
+const webhooks = z
+  .strictObject({
+    on_task_complete: z.url().optional(),
+    on_task_failed: z.url().optional(),
+    on_budget_warning: z.url().optional(),
+    secret: z.string().optional(),
+  })
+  .prefault({});
+
+const api = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(9742),
+    token: z.string().optional(),
+    /** Directories API clients may name as `workspace`; the hub's working directory is always allowed. */
+    workspaces: z.array(z.string()).default([]),
+    webhooks,
+  })
+  .prefault({});
+
+const server = z
+  .strictObject({
+    concurrency: z.number().int().min(1).max(64).default(2),
+    on_restart: z.enum(["retry", "fail"]).default("retry"),
+    /** The directory tasks run in when none is named. */
+    workspace: z.string().optional(),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    models,
+    iteration,
+    safety,
+    providers: z.record(z.string(), provider).default({}),
+    evaluation,
+    shell,
+    api,
+    server,
+    channels: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    integrations: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  })
+  .prefault({});
+
+export type Config = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof provider>;

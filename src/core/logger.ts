@@ -1,0 +1,25 @@
+/** A tiny leveled logger on stderr; level from OPENKOI_LOG_LEVEL (default warn). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(level: LogLevel = "warn", write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+  const min = ORDER[level] ?? ORDER.warn;
+  const log = (lvl: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < min) return;
+    const extra = fields ? ` ${JSON.stringify(fields)}` : "";
+    write(`${new Date().toISOString()} ${lvl.toUpperCase()} ${message}${extra}\n`);
+  };
+  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+}
+
+export function parseLogLevel(text: string | undefined): LogLevel {
+  const value = (text ?? "").toLowerCase();
+  return value in ORDER ? (value as LogLevel) : "warn";
+}
