@@ -90,6 +90,8 @@ const server = z
   .strictObject({
     concurrency: z.number().int().min(1).max(64).default(2),
     on_restart: z.enum(["retry", "fail"]).default("retry"),
+    /** On SIGINT/SIGTERM, running tasks get this long to finish before they are marked interrupted. */
+    shutdown_grace_seconds: z.number().min(0).max(3600).default(10),
     /** The directory tasks run in when none is named. */
     workspace: z.string().optional(),
   })

@@ -66,3 +66,10 @@ export class CancelledError extends OpenKoiError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The hub is shutting down: the task stops at a safe point and is marked interrupted (not cancelled by anyone). */
+export class InterruptedError extends OpenKoiError {
+  constructor(message = "Interrupted: the hub is shutting down") {
+    super("INTERRUPTED", message);
+  }
+}

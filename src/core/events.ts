@@ -49,7 +49,8 @@ export type TaskEventBody =
   | { type: "budget.warning"; kind: "cost" | "tokens" | "time" | "tool_loop"; used: number; limit: number; message: string }
   | { type: "task.completed"; output: string; score: number; iterations: number; decision: Decision; filesChanged: string[]; costUsd: number; tokens: number; durationMs: number; passed: boolean; dimensions: DimensionScore[] }
   | { type: "task.failed"; code: string; message: string }
-  | { type: "task.cancelled"; reason: string; iterations: number; filesChanged: string[] };
+  | { type: "task.cancelled"; reason: string; iterations: number; filesChanged: string[] }
+  | { type: "task.interrupted"; reason: string; iterations: number; filesChanged: string[] };
 
 export type TaskEventType = TaskEventBody["type"];
 
@@ -59,7 +60,7 @@ export type EventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
 
 export type EventSink = (event: TaskEvent) => void;
 
-export const TERMINAL_EVENTS: readonly TaskEventType[] = ["task.completed", "task.failed", "task.cancelled"];
+export const TERMINAL_EVENTS: readonly TaskEventType[] = ["task.completed", "task.failed", "task.cancelled", "task.interrupted"];
 
 export function isTerminal(event: TaskEvent): boolean {
   return TERMINAL_EVENTS.includes(event.type);

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import { CancelledError, errorMessage } from "../core/errors.js";
+import type { ChatMessage, ToolCall, ToolSpec } from "../core/model.js";
+import { type Tool, ToolError, type ToolResult } from "../core/tool.js";
+import { truncateToolOutput } from "./context.js";
+import { callModel } from "./model-call.js";
+import { TOOL_LOOP_WARNING } from "./prompts/execute.js";
+import type { RunContext } from "./types.js";
+import { z } from "zod";
+
+export interface Execution {
+  output: string;
+  filesChanged: string[];
+  toolLoopTripped: boolean;
+}
+
+/** The tools this task may use: a chat-origin task only gets the classes its channel grants. */
+export function grantedTools(ctx: RunContext): Tool[] {
+  const grants = ctx.request.options.grants;
+  return grants ? ctx.deps.tools.filter((t) => grants.includes(t.class)) : ctx.deps.tools;
+}
+
+export function toolSpecs(tools: Tool[]): ToolSpec[] {
+  return tools.map((t) => ({ name: t.name, description: t.description, parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown> }));
+}
+
+async function runTool(ctx: RunContext, tools: Tool[], call: ToolCall): Promise<ToolResult> {
+  const tool = tools.find((t) => t.name === call.name);
+  if (!tool) {
+    const names = tools.map((t) => t.name).join(", ");
+    return { output: `Error: no tool named "${call.name}" is available to this task. Available: ${names || "none"}.`, isError: true };
+  }
+  const parsed = tool.schema.safeParse(call.input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+    return { output: `Error: invalid input for ${tool.name}: ${problems}`, isError: true };
+  }
+  try {
+    return await tool.run(parsed.data, { workspace: ctx.request.workspace, dataDir: ctx.deps.toolOutputDir, signal: ctx.signal, env: ctx.deps.shellEnv });
+  } catch (error) {
+    if (ctx.signal.aborted) throw new CancelledError();
+    return { output: `Error: ${error instanceof ToolError ? error.message : errorMessage(error)}`, isError: true };
+  }
+}
+
+/** Execute: the tool-use loop, with the tool-loop breaker and the budget checked between every call. */
+export async function execute(ctx: RunContext, iteration: number, system: string, messages: ChatMessage[]): Promise<Execution> {
+  const tools = grantedTools(ctx);
+  const specs = toolSpecs(tools);
+  const { warning, critical, circuitBreaker } = ctx.deps.limits.toolLoop;
+  const files = new Set<string>();
+  const texts: string[] = [];
+  let calls = 0;
+  for (;;) {
+    const response = await callModel(ctx, "executor", "execute", { system, messages, tools: specs, maxTokens: 4096, temperature: 0.2 });
+    if (response.text.trim()) texts.push(response.text.trim());
+    if (response.toolCalls.length === 0) return { output: texts.join("\n\n"), filesChanged: [...files], toolLoopTripped: false };
+    messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
+    for (const call of response.toolCalls) {
+      calls += 1;
+      ctx.budget.check();
+      ctx.emit({ type: "tool.called", iteration, callId: call.id, name: call.name, input: call.input });
+      const result = await runTool(ctx, tools, call);
+      for (const f of result.filesChanged ?? []) files.add(f);
+      const output = truncateToolOutput(result.output, ctx.deps.toolOutputDir);
+      ctx.emit({ type: "tool.result", iteration, callId: call.id, name: call.name, output: output.slice(0, 2000), isError: result.isError ?? false, filesChanged: result.filesChanged ?? [] });
+      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: output, isError: result.isError });
+    }
+    if (calls >= circuitBreaker) {
+      const message = `Tool loop detected: ${calls} tool calls exceeded the circuit breaker limit of ${circuitBreaker}`;
+      ctx.emit({ type: "budget.warning", kind: "tool_loop", used: calls, limit: circuitBreaker, message });
+      texts.push(`[ABORTED: ${message}]`);
+      return { output: texts.join("\n\n"), filesChanged: [...files], toolLoopTripped: true };
+    }
+    if (calls >= critical && calls - response.toolCalls.length < critical) {
+      messages.push({ role: "user", content: TOOL_LOOP_WARNING });
+      ctx.emit({ type: "budget.warning", kind: "tool_loop", used: calls, limit: circuitBreaker, message: `${calls} tool calls: asked the model to wrap up` });
+    } else if (calls >= warning && calls - response.toolCalls.length < warning) {
+      ctx.emit({ type: "budget.warning", kind: "tool_loop", used: calls, limit: circuitBreaker, message: `${calls} tool calls in one attempt` });
+    }
+  }
+}
+
+/** A content fingerprint of an attempt (summary + changed files), to skip re-evaluating identical work. */
+export function fingerprint(output: string, files: Array<{ path: string; content: string }>): string {
+  const hash = createHash("sha256").update(output);
+  for (const f of files) hash.update(`\0${f.path}\0${f.content}`);
+  return hash.digest("hex");
+}

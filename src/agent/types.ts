@@ -1,0 +1,46 @@
+import type { TaskEventBody } from "../core/events.js";
+import type { ChatRequest, ChatResponse, ModelProvider, ModelRef, Usage } from "../core/model.js";
+import type { TaskRequest } from "../core/task.js";
+import type { Tool } from "../core/tool.js";
+import type { Budget, Limits } from "./budget.js";
+import type { CheckResult } from "./evaluate.js";
+
+export interface BoundModel {
+  provider: ModelProvider;
+  ref: ModelRef;
+}
+
+export interface Rubric {
+  name: string;
+  body: string;
+  dimensions: Array<{ name: string; weight: number; description?: string }>;
+}
+
+/** Everything the loop needs, already chosen by the hub: it never reads config, disk state or the network itself. */
+export interface AgentDeps {
+  executor: BoundModel;
+  evaluator: BoundModel;
+  planner: BoundModel;
+  price(ref: ModelRef, usage: Usage): { costUsd: number; priced: boolean };
+  tools: Tool[];
+  rubric: Rubric;
+  /** Task skills whose guidance goes into the executor's prompt. */
+  guidance: Array<{ name: string; body: string }>;
+  /** The project's own tests and linter, when the workspace has them. */
+  checks: Array<(signal: AbortSignal) => Promise<CheckResult | undefined>>;
+  limits: Limits;
+  toolOutputDir: string;
+  /** Environment for shell commands (secrets stripped). */
+  shellEnv?: Record<string, string>;
+}
+
+export interface RunContext {
+  request: TaskRequest;
+  deps: AgentDeps;
+  emit: (body: TaskEventBody) => void;
+  budget: Budget;
+  signal: AbortSignal;
+}
+
+export type Role = "planner" | "executor" | "evaluator";
+export type ModelCall = (role: Role, phase: "plan" | "execute" | "evaluate", request: Omit<ChatRequest, "model">) => Promise<ChatResponse>;

@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../config/load.js";
+import { resolvePaths } from "../../config/paths.js";
+import { UsageError } from "../../core/errors.js";
+import type { ParsedArgs } from "../args.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** `openkoi daemon start|stop|status`: the hub as a background process with a pid file and a log file in the data dir. */
+export async function run(args: ParsedArgs): Promise<number> {
+  const action = args.positionals[0] ?? "status";
+  const paths = resolvePaths();
+  const config = await loadConfig(paths.configFile);
+  const pidFile = join(paths.dataDir, "daemon.pid");
+  const logFile = join(paths.dataDir, "daemon.log");
+  const url = `http://${config.api.host}:${config.api.port}`;
+  const pid = readPid(pidFile);
+  const healthy = async () => {
+    try {
+      return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) })).ok;
+    } catch {
+      return false;
+    }
+  };
+  if (action === "status") {
+    process.stdout.write(pid ? `running (pid ${pid}) — API ${url}/api/v1, log ${logFile}\n` : "stopped\n");
+    return pid ? 0 : 3;
+  }
+  if (action === "start") {
+    if (pid) {
+      process.stdout.write(`already running (pid ${pid}) — API ${url}/api/v1\n`);
+      return 0;
+    }
+    mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+    const log = openSync(logFile, "a", 0o600);
+    const main = fileURLToPath(new URL("../main.js", import.meta.url));
+    const child = spawn(process.execPath, [main, "serve"], { detached: true, stdio: ["ignore", log, log], env: process.env });
+    writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
+    child.unref();
+    if (!(await waitUntil(healthy, 15_000))) {
+      process.stderr.write(`the daemon did not come up within 15 s; see ${logFile}\n`);
+      return 1;
+    }
+    process.stdout.write(`started (pid ${child.pid}) — API ${url}/api/v1, log ${logFile}\n`);
+    return 0;
+  }
+  if (action === "stop") {
+    if (!pid) {
+      rmSync(pidFile, { force: true });
+      process.stdout.write("not running\n");
+      return 0;
+    }
+    process.kill(pid, "SIGTERM");
+    const stopped = await waitUntil(() => !alive(pid), (config.server.shutdown_grace_seconds + 10) * 1000);
+    if (!stopped) {
+      process.stderr.write(`pid ${pid} did not stop; kill it with: kill -9 ${pid}\n`);
+      return 1;
+    }
+    rmSync(pidFile, { force: true });
+    process.stdout.write("stopped\n");
+    return 0;
+  }
+  throw new UsageError(`Unknown daemon action "${action}": use start, stop or status.`);
+}

@@ -1,0 +1,90 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { loadConfig } from "../../config/load.js";
+import { resolvePaths } from "../../config/paths.js";
+import type { Config } from "../../config/schema.js";
+import { errorMessage } from "../../core/errors.js";
+import type { ParsedArgs } from "../args.js";
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+async function timed<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function nodeCheck(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return { name: "node", ok, detail: `v${process.versions.node}`, fix: ok ? undefined : "install Node.js 20.19 or newer" };
+}
+
+function dataDirCheck(dir: string): Check {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    const mode = statSync(dir).mode & 0o077;
+    return { name: "data dir", ok: true, detail: `${dir}${mode ? " (readable by others: chmod 700 recommended)" : ""}` };
+  } catch (error) {
+    return { name: "data dir", ok: false, detail: `${dir}: ${errorMessage(error)}`, fix: "make it writable, or set OPENKOI_DATA to a writable directory" };
+  }
+}
+
+async function providerChecks(config: Config, paths: ReturnType<typeof resolvePaths>): Promise<Check[]> {
+  const { createProviderRegistry } = await import("../../providers/index.js");
+  const registry = createProviderRegistry({ config, paths, retry: { maxRetries: 0 } });
+  const available = await registry.available();
+  if (available.length === 0) {
+    return [{ name: "providers", ok: false, detail: "no model credentials found", fix: "set ANTHROPIC_API_KEY or OPENAI_API_KEY (or GROQ_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY, …), or start Ollama on localhost:11434" }];
+  }
+  return Promise.all(
+    available.map(async (p): Promise<Check> => {
+      try {
+        const provider = await registry.get(p.id);
+        const models = await timed(provider.listModels(), 5000);
+        return { name: `provider ${p.id}`, ok: true, detail: `${p.source}, ${models.length} models at ${p.baseURL}` };
+      } catch (error) {
+        return { name: `provider ${p.id}`, ok: false, detail: `${p.source}: ${errorMessage(error)}`, fix: `check the key from ${p.source} and that ${p.baseURL} is reachable` };
+      }
+    }),
+  );
+}
+
+/** Diagnostics with a fix for every failure; exits 1 when anything failed. */
+export async function run(_args: ParsedArgs): Promise<number> {
+  const paths = resolvePaths();
+  const checks: Check[] = [nodeCheck()];
+  let config: Config | undefined;
+  try {
+    config = await loadConfig(paths.configFile);
+    checks.push({ name: "config", ok: true, detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (absent: defaults)` });
+  } catch (error) {
+    const problems = (error as { problems?: string[] }).problems ?? [errorMessage(error)];
+    checks.push({ name: "config", ok: false, detail: problems.join("; "), fix: `edit ${paths.configFile} (see config.example.toml)` });
+  }
+  checks.push(dataDirCheck(paths.dataDir));
+  try {
+    const { openStore } = await import("../../store/index.js");
+    openStore(paths.database).close();
+    checks.push({ name: "database", ok: true, detail: paths.database });
+  } catch (error) {
+    checks.push({ name: "database", ok: false, detail: errorMessage(error), fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run` });
+  }
+  if (config) checks.push(...(await providerChecks(config, paths)));
+  for (const c of checks) {
+    process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
+    if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);
+  }
+  return checks.every((c) => c.ok) ? 0 : 1;
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { UsageError } from "../../core/errors.js";
+import type { TaskRequest } from "../../core/task.js";
+import { createHub } from "../../hub.js";
+import { numberFlag, type ParsedArgs } from "../args.js";
+import { createProgressSink } from "../progress.js";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+/** The task text: arguments, `--stdin` or piped input, or (on a terminal) a prompt. */
+async function taskText(args: ParsedArgs): Promise<string> {
+  const fromArgs = args.positionals.join(" ").trim();
+  if (fromArgs && !args.flags.stdin) return fromArgs;
+  if (args.flags.stdin || !process.stdin.isTTY) {
+    const piped = await readStdin();
+    return [fromArgs, piped].filter(Boolean).join("\n\n");
+  }
+  return ask("What should openkoi do? ");
+}
+
+export async function run(args: ParsedArgs): Promise<number> {
+  const description = await taskText(args);
+  if (!description) throw new UsageError('No task given. Usage: openkoi "describe the task" (or pipe it on stdin). See openkoi --help.');
+  const maxIterations = numberFlag(args.flags, "iterate", 0, 20, true);
+  const quality = numberFlag(args.flags, "quality", 0, 1, false);
+  const quiet = args.flags.quiet === true;
+  const hub = await createHub();
+  try {
+    const model = await hub.providers.resolveModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
+    const request: TaskRequest = {
+      id: randomUUID(),
+      description,
+      options: {
+        maxIterations: maxIterations ?? hub.config.iteration.max_iterations,
+        qualityThreshold: quality ?? hub.config.iteration.quality_threshold,
+        model: `${model.provider}/${model.model}`,
+      },
+      origin: { kind: "cli", user: process.env.USER },
+      workspace: process.cwd(),
+    };
+    hub.store.startTask(request);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new Error("interrupted (Ctrl-C)"));
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const sinks = quiet ? [] : [createProgressSink()];
+    const result = await hub.runTask(request, sinks, controller.signal);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (result.type === "task.completed") {
+      if (result.output) process.stdout.write(`${result.output}\n`);
+      return result.passed ? 0 : 3;
+    }
+    return 1;
+  } finally {
+    hub.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { createHub } from "../../hub.js";
+import type { ParsedArgs } from "../args.js";
+
+/** `openkoi serve`: the hub in the foreground, logs on stderr, graceful shutdown on SIGINT/SIGTERM. */
+export async function run(_args: ParsedArgs): Promise<number> {
+  const hub = await createHub();
+  const { startServer } = await import("../../server/serve.js");
+  const server = await startServer(hub, await hub.channelOptions());
+  process.stderr.write(`openkoi hub listening on ${server.url} (API ${server.url}/api/v1, data ${hub.paths.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`${signal}: shutting down (running tasks get ${hub.config.server.shutdown_grace_seconds}s to finish)\n`);
+      resolve();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  await server.close(hub.config.server.shutdown_grace_seconds * 1000);
+  await hub.stopChannels();
+  hub.close();
+  process.stderr.write("openkoi hub stopped\n");
+  return 0;
+}

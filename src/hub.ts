@@ -1,0 +1,138 @@
+/**
+ * The one composition root: config → providers, skills, tools, store → something that runs tasks.
+ * Everything concrete is wired here and nowhere else.
+ */
+import { resolve } from "node:path";
+import type { Limits } from "./agent/budget.js";
+import { runAgent } from "./agent/loop.js";
+import { builtinTools } from "./agent/tools/index.js";
+import { sanitizedEnv } from "./agent/tools/shell.js";
+import type { AgentDeps, BoundModel } from "./agent/types.js";
+import { loadConfig } from "./config/load.js";
+import { type Paths, resolvePaths } from "./config/paths.js";
+import type { Config } from "./config/schema.js";
+import { errorMessage, OpenKoiError } from "./core/errors.js";
+import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
+import { createLogger, type Logger, parseLogLevel } from "./core/logger.js";
+import type { ModelRef } from "./core/model.js";
+import type { TaskRequest } from "./core/task.js";
+import type { Tool } from "./core/tool.js";
+import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
+import type { RouteMounter } from "./server/app.js";
+import { createStateFileSink } from "./state/files.js";
+import { openStore, type Store } from "./store/index.js";
+
+export interface Hub {
+  config: Config;
+  paths: Paths;
+  logger: Logger;
+  providers: ProviderRegistry;
+  store: Store;
+  /** Extra tools beyond the built-ins (integrations), registered by the composition root. */
+  extraTools: Tool[];
+  /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
+  runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
+  /** Routes and live sinks of the configured chat channels (their SDKs load only when configured). */
+  channelOptions(): Promise<{ mounts?: RouteMounter[]; sinks?: EventSink[] }>;
+  stopChannels(): Promise<void>;
+  close(): void;
+}
+
+export interface HubOptions {
+  env?: NodeJS.ProcessEnv;
+  config?: Config;
+}
+
+export function limitsFromConfig(config: Config): Limits {
+  return {
+    tokenBudget: config.iteration.token_budget,
+    maxCostUsd: config.safety.max_cost_usd,
+    timeoutSeconds: config.iteration.timeout_seconds,
+    warningRatio: config.safety.budget_warning_ratio,
+    toolLoop: {
+      warning: config.safety.tool_loop.warning,
+      critical: config.safety.tool_loop.critical,
+      circuitBreaker: config.safety.tool_loop.circuit_breaker,
+    },
+    abortOnRegression: config.safety.abort_on_regression,
+    regressionThreshold: config.safety.regression_threshold,
+    skipEvalConfidence: config.iteration.skip_eval_confidence,
+  };
+}
+
+async function bind(providers: ProviderRegistry, ref: ModelRef): Promise<BoundModel> {
+  return { provider: await providers.get(ref.provider), ref };
+}
+
+async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
+  const { config, paths, providers } = hub;
+  const executorRef = await providers.resolveModel(request.options.model ?? config.models.executor);
+  const roles = await providers.resolveRoles(executorRef);
+  const { loadSkills, selectEvaluator, selectTaskSkills } = await import("./skills/index.js");
+  const { runLint, runTests } = await import("./agent/checks.js");
+  const { skills, warnings } = loadSkills({ workspace: request.workspace, home: paths.home, dataDir: paths.dataDir });
+  for (const warning of warnings) hub.logger.warn(warning);
+  const evaluator = selectEvaluator(skills, request.description);
+  const timeoutMs = config.evaluation.test_timeout_seconds * 1000;
+  const checks: AgentDeps["checks"] = config.evaluation.run_tests
+    ? [
+        (signal) => runTests(request.workspace, { signal, timeoutMs }),
+        (signal) => runLint(request.workspace, config.evaluation.lint_command, { signal, timeoutMs }),
+      ]
+    : [];
+  return {
+    executor: await bind(providers, roles.executor),
+    evaluator: await bind(providers, roles.evaluator),
+    planner: await bind(providers, roles.planner),
+    price: (ref, usage) => providers.price(ref, usage),
+    tools: [...builtinTools({ shellTimeoutSeconds: config.shell.timeout_seconds }), ...hub.extraTools],
+    rubric: { name: evaluator.name, body: evaluator.body, dimensions: evaluator.dimensions },
+    guidance: selectTaskSkills(skills, request.description).map((s) => ({ name: s.name, body: s.body })),
+    checks,
+    limits: limitsFromConfig(config),
+    toolOutputDir: paths.toolOutputDir,
+    shellEnv: sanitizedEnv(),
+  };
+}
+
+export async function createHub(options: HubOptions = {}): Promise<Hub> {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(env);
+  const config = options.config ?? (await loadConfig(paths.configFile, env));
+  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL));
+  const providers = createProviderRegistry({ config, paths, env });
+  const store = openStore(paths.database);
+  const stateSink = createStateFileSink(paths.stateDir);
+
+  const hub: Hub = {
+    config,
+    paths,
+    logger,
+    providers,
+    store,
+    extraTools: [],
+    async runTask(request, sinks, signal) {
+      const request_ = { ...request, workspace: resolve(request.workspace) };
+      const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateSink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
+        logger.warn(`event sink failed: ${errorMessage(error)}`),
+      );
+      let deps: AgentDeps;
+      try {
+        deps = await agentDeps(hub, request_);
+      } catch (error) {
+        const body: TaskEventBody = { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
+        emit(body);
+        return body;
+      }
+      return runAgent(request_, deps, emit, signal);
+    },
+    async channelOptions() {
+      return {};
+    },
+    async stopChannels() {},
+    close() {
+      store.close();
+    },
+  };
+  return hub;
+}

@@ -1,0 +1,158 @@
+/** The lazy provider registry: the one thing the rest of the app uses to reach a model. */
+import type { Paths } from "../config/paths.js";
+import type { Config } from "../config/schema.js";
+import { ConfigError } from "../core/errors.js";
+import type { ModelProvider, ModelRef, Usage } from "../core/model.js";
+import { createAnthropicProvider } from "./anthropic.js";
+import { CATALOG, allKeyVariables, catalogEntry } from "./catalog.js";
+import { type DiscoveredProvider, credentialFile, discoverProviders, ollamaRoot } from "./credentials.js";
+import { createModelCache } from "./model-cache.js";
+import { type ModelSource, resolveModel } from "./models.js";
+import { createOpenAIProvider } from "./openai.js";
+import { priceUsage } from "./pricing.js";
+import { type RetryOptions, withRetry } from "./retry.js";
+
+export { CATALOG, type CatalogEntry } from "./catalog.js";
+export { saveCredential } from "./credentials.js";
+export { priceUsage } from "./pricing.js";
+export type { RetryInfo, RetryOptions } from "./retry.js";
+
+export interface AvailableProvider {
+  id: string;
+  source: string;
+  baseURL: string;
+}
+
+export interface ProviderRegistry {
+  /** Providers with credentials, in priority order, with where the credential came from ("env:ANTHROPIC_API_KEY", "file:…/anthropic.key", "probe", "config"). */
+  available(): Promise<AvailableProvider[]>;
+  /** A retry-wrapped provider; constructed lazily, cached. Throws ConfigError naming the env var when there is no credential. */
+  get(id: string): Promise<ModelProvider>;
+  /** Resolve `-m`/config/defaults into a ModelRef. */
+  resolveModel(spec?: string): Promise<ModelRef>;
+  /** executor/evaluator/planner from [models] (falling back to the executor); small = [models].small_model, else the catalogue's small model for the executor's provider, else the executor. */
+  resolveRoles(executor: ModelRef): Promise<{ executor: ModelRef; evaluator: ModelRef; planner: ModelRef; small: ModelRef }>;
+  price(ref: ModelRef, usage: Usage): { costUsd: number; priced: boolean };
+}
+
+export interface ProviderRegistryOptions {
+  config: Config;
+  paths: Paths;
+  env?: NodeJS.ProcessEnv;
+  retry?: RetryOptions;
+  /** Ollama probe timeout (default 500 ms). */
+  probeTimeoutMs?: number;
+  /** Timeout for listing a provider's models while resolving a name (default 5 s); a slow listing never blocks. */
+  listTimeoutMs?: number;
+}
+
+function construct(found: DiscoveredProvider): ModelProvider {
+  const common = { id: found.id, name: found.name, baseURL: found.baseURL, apiKey: found.apiKey || "none", keyHint: found.keyHint };
+  if (found.kind === "anthropic") return createAnthropicProvider(common);
+  return createOpenAIProvider(found.defaultHeaders ? { ...common, defaultHeaders: found.defaultHeaders } : common);
+}
+
+function missingCredentials(id: string, options: ProviderRegistryOptions, env: NodeJS.ProcessEnv): string {
+  const entry = catalogEntry(id);
+  if (id === "ollama") {
+    const root = ollamaRoot(options.config, env);
+    return `Ollama is not answering at ${root}: start it with \`ollama serve\`, or set providers.ollama.base_url or OLLAMA_HOST`;
+  }
+  const settings = options.config.providers[id];
+  if (!entry && !settings) {
+    return `Unknown provider '${id}': use one of ${allProviderIds(options).join(", ")}, or define [providers.${id}] with base_url in config.toml`;
+  }
+  const variables = entry?.envKeys ?? (settings?.api_key_env ? [settings.api_key_env] : []);
+  const setVar = variables.length ? `set ${variables.join(" or ")}, ` : "";
+  const file = credentialFile(options.paths, id);
+  return `No credentials for ${entry?.name ?? id}: ${setVar}set providers.${id}.api_key in config.toml, or save a key to ${file}`;
+}
+
+function allProviderIds(options: ProviderRegistryOptions): string[] {
+  return [...new Set([...CATALOG.map((entry) => entry.id), ...Object.keys(options.config.providers)])];
+}
+
+function noCredentials(options: ProviderRegistryOptions): string {
+  return [
+    "No model provider found.",
+    `Set an API key in the environment (${allKeyVariables().join(", ")}),`,
+    `save one to ${options.paths.credentialsDir}/<provider>.key, or start Ollama (http://localhost:11434).`,
+    "Run `openkoi doctor` to see what was found.",
+  ].join(" ");
+}
+
+export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
+  const env = options.env ?? process.env;
+  const cache = createModelCache(options.paths.cacheDir);
+  let discovered: Promise<DiscoveredProvider[]> | undefined;
+  const discover = () => {
+    discovered ??= discoverProviders({ ...options, env });
+    return discovered;
+  };
+  const raw = new Map<string, ModelProvider>();
+  const wrapped = new Map<string, Promise<ModelProvider>>();
+
+  const find = async (id: string): Promise<DiscoveredProvider> => {
+    const found = (await discover()).find((provider) => provider.id === id);
+    if (!found) throw new ConfigError(missingCredentials(id, options, env));
+    return found;
+  };
+  const rawProvider = (found: DiscoveredProvider): ModelProvider => {
+    const existing = raw.get(found.id);
+    if (existing) return existing;
+    const created = construct(found);
+    raw.set(found.id, created);
+    return created;
+  };
+
+  const listModelIds = async (id: string): Promise<string[] | undefined> => {
+    const found = await find(id);
+    if (found.probedModels?.length) return found.probedModels;
+    const cached = cache.read(id, found.baseURL);
+    if (cached) return cached.map((model) => model.id);
+    try {
+      // Unwrapped on purpose: resolution must not sit in 8 retries when offline.
+      const models = await rawProvider(found).listModels(AbortSignal.timeout(options.listTimeoutMs ?? 5000));
+      cache.write(id, found.baseURL, models);
+      return models.map((model) => model.id);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const source = async (): Promise<ModelSource> => ({
+    providers: await discover(),
+    listModels: listModelIds,
+    isKnownProvider: (id) => Boolean(catalogEntry(id) || options.config.providers[id]),
+    missingCredentials: (id) => missingCredentials(id, options, env),
+    noCredentials: () => noCredentials(options),
+  });
+  const resolve = async (spec?: string) => resolveModel(spec ?? options.config.models.executor, await source());
+
+  return {
+    async available() {
+      return (await discover()).map(({ id, source: from, baseURL }) => ({ id, source: from, baseURL }));
+    },
+    get(id) {
+      const existing = wrapped.get(id);
+      if (existing) return existing;
+      const created = find(id).then((found) => withRetry(rawProvider(found), options.retry));
+      wrapped.set(id, created);
+      created.catch(() => wrapped.delete(id));
+      return created;
+    },
+    resolveModel: resolve,
+    async resolveRoles(executor) {
+      const { evaluator, planner, small_model: small } = options.config.models;
+      const found = (await discover()).find((provider) => provider.id === executor.provider);
+      const smallDefault = found?.smallModel ? { provider: executor.provider, model: found.smallModel } : executor;
+      return {
+        executor,
+        evaluator: evaluator ? await resolve(evaluator) : executor,
+        planner: planner ? await resolve(planner) : executor,
+        small: small ? await resolve(small) : smallDefault,
+      };
+    },
+    price: (ref, usage) => priceUsage(ref.provider, ref.model, usage),
+  };
+}

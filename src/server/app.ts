@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { bearerAuth } from "./auth.js";
+import type { AppDeps } from "./deps.js";
+import { ApiError, errorBody, statusOf } from "./http-error.js";
+import { statusRoutes } from "./routes/status.js";
+import { taskRoutes } from "./routes/tasks.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Mounts routes a channel adapter contributes (under /channels/<name>); each brings its own verification. */
+export type RouteMounter = (app: Hono) => void;
+
+/** The hub's HTTP app: REST API under /api/v1, channel webhooks under /channels, JSON errors everywhere. */
+export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413),
+  });
+  app.use("*", limit);
+  const health = (c: { json: (v: unknown) => Response }) => c.json({ status: "ok", version: deps.version });
+  app.get("/health", health);
+  app.get("/api/v1/health", health);
+  app.use("/api/v1/*", bearerAuth(deps.token));
+  app.route("/api/v1/tasks", taskRoutes(deps));
+  app.route("/api/v1", statusRoutes(deps));
+  for (const mount of mounts) mount(app);
+  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
+  app.onError((error, c) => {
+    const status = statusOf(error);
+    return c.json(errorBody(error), status as 400);
+  });
+  return app;
+}

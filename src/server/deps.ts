@@ -1,0 +1,23 @@
+import type { EventBus } from "./bus.js";
+import type { Runner } from "./runner.js";
+import type { Store } from "../store/index.js";
+import type { TaskRequest } from "../core/task.js";
+import type { EnqueueOptions } from "../store/index.js";
+
+/** What the HTTP app needs from the hub; the server never reaches concrete adapters itself. */
+export interface AppDeps {
+  version: string;
+  startedAt: number;
+  token: string | undefined;
+  store: Store;
+  runner: Runner;
+  bus: EventBus;
+  /** Durably enqueues and wakes the runner; the one way any origin submits a task. */
+  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  /** Defaults for new API tasks. */
+  defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
+  /** Resolved, absolute directories an API client may name as `workspace`. */
+  allowedWorkspaces: string[];
+  models: Record<string, string | undefined>;
+  currentTask(): unknown;
+}

@@ -1,0 +1,25 @@
+import { ConfigError, NotFoundError, OpenKoiError, UsageError, VerificationError } from "../core/errors.js";
+
+/** An error with an HTTP status, rendered as `{"error": {"code", "message"}}`. */
+export class ApiError extends OpenKoiError {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    code: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export function statusOf(error: unknown): number {
+  if (error instanceof ApiError) return error.status;
+  if (error instanceof VerificationError) return 401;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof UsageError || error instanceof ConfigError) return 400;
+  return 500;
+}
+
+export function errorBody(error: unknown): { error: { code: string; message: string } } {
+  if (error instanceof OpenKoiError) return { error: { code: error.code, message: error.message } };
+  return { error: { code: "INTERNAL", message: "Internal error; see the hub's log for details." } };
+}

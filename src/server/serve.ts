@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ServerType } from "@hono/node-server";
+import { ConfigError, errorMessage } from "../core/errors.js";
+import { createEmitter, type EventSink } from "../core/events.js";
+import type { TaskRequest } from "../core/task.js";
+import type { Hub } from "../hub.js";
+import type { EnqueueOptions } from "../store/index.js";
+import { readCurrentTask } from "../state/files.js";
+import { createApp, type RouteMounter } from "./app.js";
+import { createEventBus, type EventBus } from "./bus.js";
+import { createRunner, type Runner } from "./runner.js";
+import { createWebhookSink, type WebhookOptions } from "./webhooks.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  bus: EventBus;
+  runner: Runner;
+  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  /** Graceful stop: no new requests, running tasks get `graceMs` to finish, then are interrupted. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  webhookOptions?: WebhookOptions;
+  /** Channel adapters' routes and live sinks (wired by the hub). */
+  mounts?: RouteMounter[];
+  sinks?: EventSink[];
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Starts the hub: recovers the durable queue, runs the worker pool, serves the API on 127.0.0.1:9742 by default. */
+export async function startServer(hub: Hub, options: ServeOptions = {}): Promise<RunningServer> {
+  const { config, store, logger } = hub;
+  const host = options.host ?? config.api.host;
+  if (!LOOPBACK.has(host) && !config.api.token) {
+    throw new ConfigError(`Refusing to listen on ${host} without a token`, [
+      `api.host: binding to a non-loopback address (${host}) needs api.token set, or anyone on the network could run tasks`,
+    ]);
+  }
+  const recovered = store.queue.recover(config.server.on_restart);
+  if (recovered.requeued.length || recovered.interrupted.length) {
+    logger.warn(`recovered after restart: ${recovered.requeued.length} task(s) re-queued, ${recovered.interrupted.length} marked interrupted`);
+  }
+  const bus = createEventBus();
+  const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
+  const sinks = [bus.publish, webhooks.sink, ...(options.sinks ?? [])];
+  const runner = createRunner({
+    queue: store.queue,
+    concurrency: config.server.concurrency,
+    run: (request, signal) => hub.runTask(request, sinks, signal),
+    logger,
+  });
+  const submit = (request: TaskRequest, enqueue?: EnqueueOptions) => {
+    const result = store.queue.enqueue(request, enqueue);
+    if (result.created) {
+      const task = store.getTask(result.taskId);
+      // The queued event is part of the stream every view replays.
+      createEmitter(result.taskId, [(e) => store.applyEvent(e), ...sinks], task?.lastSeq ?? 0)({ type: "task.queued", description: request.description });
+    }
+    runner.notify();
+    return result;
+  };
+  const workspace = resolve(config.server.workspace ?? process.cwd());
+  const app = createApp(
+    {
+      version: packageVersion(),
+      startedAt: Date.now(),
+      token: config.api.token,
+      store,
+      runner,
+      bus,
+      submit,
+      defaults: { maxIterations: config.iteration.max_iterations, qualityThreshold: config.iteration.quality_threshold, workspace },
+      allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
+      models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
+      currentTask: () => readCurrentTask(hub.paths.stateDir),
+    },
+    options.mounts,
+  );
+  const { serve } = await import("@hono/node-server");
+  const server = await new Promise<ServerType>((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? config.api.port }, () => resolveServer(s));
+    s.once("error", (error) => reject(new ConfigError(`Cannot listen on ${host}:${options.port ?? config.api.port}: ${errorMessage(error)}`)));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? config.api.port);
+  runner.notify();
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    bus,
+    runner,
+    submit,
+    async close(graceMs = 10_000) {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+        setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), 1000).unref();
+      });
+      await runner.stop(graceMs);
+      await webhooks.flush();
+    },
+  };
+}

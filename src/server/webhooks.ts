@@ -1,0 +1,88 @@
+import { createHmac, randomUUID } from "node:crypto";
+import type { EventSink, TaskEvent } from "../core/events.js";
+import type { Logger } from "../core/logger.js";
+import type { WebhookDeliveries } from "../store/index.js";
+
+export interface WebhookConfig {
+  on_task_complete?: string;
+  on_task_failed?: string;
+  on_budget_warning?: string;
+  secret?: string;
+}
+
+export interface WebhookOptions {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  timeoutMs?: number;
+}
+
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+function route(config: WebhookConfig, event: TaskEvent): { name: string; url: string | undefined } | undefined {
+  switch (event.type) {
+    case "task.completed":
+      return { name: "task.completed", url: config.on_task_complete };
+    case "task.failed":
+    case "task.interrupted":
+      return { name: "task.failed", url: config.on_task_failed };
+    case "budget.warning":
+      return event.kind === "tool_loop" ? undefined : { name: "budget.warning", url: config.on_budget_warning };
+    default:
+      return undefined;
+  }
+}
+
+const retryable = (status: number) => status === 429 || status >= 500;
+
+/**
+ * Outbound webhooks as an event sink: journaled, HMAC-signed, retried with backoff on 5xx/timeouts,
+ * and never awaited by the task (a slow receiver cannot delay it).
+ */
+export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeliveries, logger: Logger, options: WebhookOptions = {}) {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const inflight = new Set<Promise<void>>();
+
+  async function deliver(id: string, url: string, name: string, body: string): Promise<void> {
+    const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "openkoi-webhooks", "x-openkoi-event": name, "x-openkoi-delivery": id };
+    if (config.secret) headers["x-openkoi-signature"] = signBody(config.secret, body);
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let status: number | undefined;
+      let error: string | undefined;
+      try {
+        const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        status = res.status;
+        await res.body?.cancel();
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      const ok = status !== undefined && status >= 200 && status < 300;
+      const again = !ok && attempt < maxAttempts && (status === undefined || retryable(status));
+      deliveries.update(id, { status: ok ? "delivered" : again ? "pending" : "failed", responseStatus: status, error });
+      if (!again) {
+        if (!ok) logger.warn(`webhook ${name} to ${url} failed after ${attempt} attempt(s): ${error ?? `HTTP ${status}`}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, baseDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+
+  const sink: EventSink = (event) => {
+    const target = route(config, event);
+    if (!target?.url) return;
+    const { taskId, seq, at, type, ...data } = event;
+    const body = JSON.stringify({ event: target.name, timestamp: at, data: { task_id: taskId, seq, type, ...data } });
+    const delivery = deliveries.record({ id: randomUUID(), taskId, event: target.name, url: target.url });
+    const promise = deliver(delivery.id, target.url, target.name, body).finally(() => inflight.delete(promise));
+    inflight.add(promise);
+  };
+
+  return {
+    sink,
+    /** Waits for in-flight deliveries (graceful shutdown, tests). */
+    flush: () => Promise.all([...inflight]).then(() => undefined),
+  };
+}
