@@ -19,6 +19,7 @@ import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
 import type { RouteMounter } from "./server/app.js";
+import type { ServerHandle } from "./server/serve.js";
 import { createStateFileSink } from "./state/files.js";
 import { openStore, type Store } from "./store/index.js";
 
@@ -32,9 +33,8 @@ export interface Hub {
   extraTools: Tool[];
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
-  /** Routes and live sinks of the configured chat channels (their SDKs load only when configured). */
-  channelOptions(): Promise<{ mounts?: RouteMounter[]; sinks?: EventSink[] }>;
-  stopChannels(): Promise<void>;
+  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
+  channels(server: ServerHandle): Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
   close(): void;
 }
 
@@ -95,6 +95,41 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   };
 }
 
+async function wireChannels(hub: Hub, server: ServerHandle) {
+  const configs = hub.config.channels;
+  const names = Object.keys(configs).filter((n) => n !== "github");
+  if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
+  const { loadChannels } = await import("./channels/index.js");
+  const { createChannelContext } = await import("./channels/context.js");
+  const { createReplySink } = await import("./channels/reply-sink.js");
+  const workspace = resolve(hub.config.server.workspace ?? process.cwd());
+  const defaults = { maxIterations: hub.config.iteration.max_iterations, qualityThreshold: hub.config.iteration.quality_threshold, workspace };
+  const adapters = await loadChannels(
+    configs,
+    (channel, policy) =>
+      createChannelContext({
+        channel,
+        policy,
+        store: hub.store,
+        logger: hub.logger,
+        submit: server.submit,
+        cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
+        defaults,
+      }),
+    hub.logger,
+  );
+  const replies = adapters.map((a) => createReplySink({ channel: a.name, api: a.api, store: hub.store, logger: hub.logger }));
+  for (const adapter of adapters) await adapter.start?.();
+  return {
+    mounts: adapters.flatMap((a) => (a.mount ? [(app: Parameters<RouteMounter>[0]) => a.mount?.(app)] : [])),
+    sinks: replies.map((r) => r.sink),
+    async stop() {
+      await Promise.all(replies.map((r) => r.flush()));
+      for (const adapter of adapters) await adapter.stop?.();
+    },
+  };
+}
+
 export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
@@ -126,10 +161,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       return runAgent(request_, deps, emit, signal);
     },
-    async channelOptions() {
-      return {};
-    },
-    async stopChannels() {},
+    channels: (server) => wireChannels(hub, server),
     close() {
       store.close();
     },

@@ -94,7 +94,7 @@ const nodeTest: TestParser = (lines) => {
   const isTest = (index: number) => {
     const block = lines.slice(index + 1, index + 40);
     const end = block.findIndex((line) => line.trim() === "...");
-    return !block.slice(0, end < 0 ? 0 : end).some((line) => line.includes("subtestsFailed"));
+    return !block.slice(0, Math.max(end, 0)).some((line) => line.includes("subtestsFailed"));
   };
   const specAt = lines.findIndex((line) => /^✖ failing tests:/.test(line));
   const failures = specAt >= 0 ? collect(lines, /^✖ (.+?)(?: \([\d.]+m?s\))?$/, specAt + 1) : collect(lines, /^\s*not ok \d+ - (.+?)(?: # .*)?$/, 0, isTest);

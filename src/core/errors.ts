@@ -73,3 +73,13 @@ export class InterruptedError extends OpenKoiError {
     super("INTERRUPTED", message);
   }
 }
+
+/** A platform asked us to slow down; callers wait `retryAfterMs` (bounded) and try again. */
+export class RateLimitedError extends OpenKoiError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("RATE_LIMITED", message);
+  }
+}

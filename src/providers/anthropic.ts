@@ -1,16 +1,10 @@
 /** Anthropic's Messages API through @anthropic-ai/sdk (also any Anthropic-compatible endpoint). */
 import type Anthropic from "@anthropic-ai/sdk";
-import type {
-  ContentBlockParam,
-  Message,
-  MessageCreateParamsNonStreaming,
-  MessageParam,
-  ToolResultBlockParam,
-} from "@anthropic-ai/sdk/resources/messages";
+import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, MessageParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { CancelledError } from "../core/errors.js";
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, ModelInfo, ModelProvider } from "../core/model.js";
-import { type ClassifyContext, type SdkErrorClasses, classifyError } from "./classify.js";
-import { type ParsedToolCall, mapStopReason, pairToolResults } from "./messages.js";
+import { type ClassifyContext, classifyError, type SdkErrorClasses } from "./classify.js";
+import { mapStopReason, type ParsedToolCall, pairToolResults } from "./messages.js";
 
 export interface AnthropicProviderOptions {
   apiKey: string;

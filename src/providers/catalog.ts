@@ -29,7 +29,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     baseURL: "https://api.anthropic.com",
     envKeys: ["ANTHROPIC_API_KEY"],
     baseURLEnv: "ANTHROPIC_BASE_URL",
-    defaultModel: "claude-sonnet-4-5",
+    defaultModel: "claude-sonnet-4-6",
     smallModel: "claude-haiku-4-5",
     families: ["claude"],
   },
@@ -133,18 +133,7 @@ export const CATALOG: readonly CatalogEntry[] = [
 ];
 
 /** Which provider runs when no model is named: the first available in this order; custom ones sit before ollama. */
-export const PROVIDER_PRIORITY: readonly string[] = [
-  "anthropic",
-  "openai",
-  "google",
-  "openrouter",
-  "groq",
-  "together",
-  "deepseek",
-  "xai",
-  "moonshot",
-  "qwen",
-];
+export const PROVIDER_PRIORITY: readonly string[] = ["anthropic", "openai", "google", "openrouter", "groq", "together", "deepseek", "xai", "moonshot", "qwen"];
 
 const CUSTOM_RANK = PROVIDER_PRIORITY.length;
 

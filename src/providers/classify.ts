@@ -1,5 +1,5 @@
 /** Normalizes SDK failures (openai, @anthropic-ai/sdk) into ProviderError kinds; the retry owner acts on the kind. */
-import { CancelledError, ProviderError, type ProviderErrorKind, errorMessage } from "../core/errors.js";
+import { CancelledError, errorMessage, ProviderError, type ProviderErrorKind } from "../core/errors.js";
 
 /** Lower-case fragments that mean "the prompt does not fit" across vendors (upstream core/overflow.rs). */
 export const CONTEXT_OVERFLOW_PATTERNS: readonly string[] = [
@@ -117,7 +117,8 @@ function stripStatus(message: string): string {
 
 function kindFor(facts: ApiFacts): ProviderErrorKind {
   const { status, message, code } = facts;
-  if (status === 429) return "rate_limited";
+  // OpenAI's "out of credit" is a 429 too, but no amount of waiting fixes billing.
+  if (status === 429) return code === "insufficient_quota" ? "fatal" : "rate_limited";
   if (status === 401 || status === 403) return "auth";
   const overflow = code === "context_length_exceeded" || code === "request_too_large" || isContextOverflowMessage(message);
   if (status === 413 || (overflow && (status === undefined || status === 400 || status === 422))) return "context_overflow";

@@ -1,11 +1,11 @@
 /** Credential discovery (env → key file → Ollama probe → custom providers) and saving keys. */
 import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Config, ProviderConfig } from "../config/schema.js";
 import type { Paths } from "../config/paths.js";
+import type { Config, ProviderConfig } from "../config/schema.js";
 import { ConfigError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
-import { CATALOG, type CatalogEntry, type WireKind, bestOllamaModel, catalogEntry, providerRank } from "./catalog.js";
+import { bestOllamaModel, CATALOG, type CatalogEntry, catalogEntry, providerRank, type WireKind } from "./catalog.js";
 
 export interface DiscoveredProvider {
   id: string;

@@ -4,8 +4,8 @@ import type { Config } from "../config/schema.js";
 import { ConfigError } from "../core/errors.js";
 import type { ModelProvider, ModelRef, Usage } from "../core/model.js";
 import { createAnthropicProvider } from "./anthropic.js";
-import { CATALOG, allKeyVariables, catalogEntry } from "./catalog.js";
-import { type DiscoveredProvider, credentialFile, discoverProviders, ollamaRoot } from "./credentials.js";
+import { allKeyVariables, CATALOG, catalogEntry } from "./catalog.js";
+import { credentialFile, type DiscoveredProvider, discoverProviders, ollamaRoot } from "./credentials.js";
 import { createModelCache } from "./model-cache.js";
 import { type ModelSource, resolveModel } from "./models.js";
 import { createOpenAIProvider } from "./openai.js";
@@ -81,62 +81,69 @@ function noCredentials(options: ProviderRegistryOptions): string {
   ].join(" ");
 }
 
-export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
-  const env = options.env ?? process.env;
-  const cache = createModelCache(options.paths.cacheDir);
+/** Discovery (once per registry) and the unwrapped, SDK-backed providers it yields (once each). */
+interface Pool {
+  discover(): Promise<DiscoveredProvider[]>;
+  find(id: string): Promise<DiscoveredProvider>;
+  raw(found: DiscoveredProvider): ModelProvider;
+}
+
+function createPool(options: ProviderRegistryOptions, env: NodeJS.ProcessEnv): Pool {
   let discovered: Promise<DiscoveredProvider[]> | undefined;
-  const discover = () => {
-    discovered ??= discoverProviders({ ...options, env });
-    return discovered;
+  const built = new Map<string, ModelProvider>();
+  const discover = () => (discovered ??= discoverProviders({ ...options, env }));
+  return {
+    discover,
+    async find(id) {
+      const found = (await discover()).find((provider) => provider.id === id);
+      if (!found) throw new ConfigError(missingCredentials(id, options, env));
+      return found;
+    },
+    raw(found) {
+      const provider = built.get(found.id) ?? construct(found);
+      built.set(found.id, provider);
+      return provider;
+    },
   };
-  const raw = new Map<string, ModelProvider>();
-  const wrapped = new Map<string, Promise<ModelProvider>>();
+}
 
-  const find = async (id: string): Promise<DiscoveredProvider> => {
-    const found = (await discover()).find((provider) => provider.id === id);
-    if (!found) throw new ConfigError(missingCredentials(id, options, env));
-    return found;
-  };
-  const rawProvider = (found: DiscoveredProvider): ModelProvider => {
-    const existing = raw.get(found.id);
-    if (existing) return existing;
-    const created = construct(found);
-    raw.set(found.id, created);
-    return created;
-  };
-
-  const listModelIds = async (id: string): Promise<string[] | undefined> => {
-    const found = await find(id);
+/** Model ids for resolution: the probe's list, the hour-long cache, or one short listing; undefined when offline. */
+function createModelLister(pool: Pool, options: ProviderRegistryOptions): (id: string) => Promise<string[] | undefined> {
+  const cache = createModelCache(options.paths.cacheDir);
+  return async (id) => {
+    const found = await pool.find(id);
     if (found.probedModels?.length) return found.probedModels;
     const cached = cache.read(id, found.baseURL);
     if (cached) return cached.map((model) => model.id);
     try {
-      // Unwrapped on purpose: resolution must not sit in 8 retries when offline.
-      const models = await rawProvider(found).listModels(AbortSignal.timeout(options.listTimeoutMs ?? 5000));
+      // Unwrapped on purpose: resolving a name must not sit through 8 retries when offline.
+      const models = await pool.raw(found).listModels(AbortSignal.timeout(options.listTimeoutMs ?? 5000));
       cache.write(id, found.baseURL, models);
       return models.map((model) => model.id);
     } catch {
       return undefined;
     }
   };
+}
 
-  const source = async (): Promise<ModelSource> => ({
-    providers: await discover(),
-    listModels: listModelIds,
+export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
+  const env = options.env ?? process.env;
+  const pool = createPool(options, env);
+  const wrapped = new Map<string, Promise<ModelProvider>>();
+  const source: Omit<ModelSource, "providers"> = {
+    listModels: createModelLister(pool, options),
     isKnownProvider: (id) => Boolean(catalogEntry(id) || options.config.providers[id]),
     missingCredentials: (id) => missingCredentials(id, options, env),
     noCredentials: () => noCredentials(options),
-  });
-  const resolve = async (spec?: string) => resolveModel(spec ?? options.config.models.executor, await source());
+  };
+  const resolve = async (spec?: string) => resolveModel(spec ?? options.config.models.executor, { ...source, providers: await pool.discover() });
 
   return {
-    async available() {
-      return (await discover()).map(({ id, source: from, baseURL }) => ({ id, source: from, baseURL }));
-    },
+    available: async () => (await pool.discover()).map(({ id, source: from, baseURL }) => ({ id, source: from, baseURL })),
     get(id) {
       const existing = wrapped.get(id);
       if (existing) return existing;
-      const created = find(id).then((found) => withRetry(rawProvider(found), options.retry));
+      const created = pool.find(id).then((found) => withRetry(pool.raw(found), options.retry));
       wrapped.set(id, created);
       created.catch(() => wrapped.delete(id));
       return created;
@@ -144,7 +151,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     resolveModel: resolve,
     async resolveRoles(executor) {
       const { evaluator, planner, small_model: small } = options.config.models;
-      const found = (await discover()).find((provider) => provider.id === executor.provider);
+      const found = (await pool.discover()).find((provider) => provider.id === executor.provider);
       const smallDefault = found?.smallModel ? { provider: executor.provider, model: found.smallModel } : executor;
       return {
         executor,

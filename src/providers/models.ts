@@ -24,6 +24,8 @@ export interface ModelSource {
   noCredentials(): string;
 }
 
+const SNAPSHOT_SUFFIX = /^-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$/;
+
 export type ModelMatch = { model: string } | { ambiguous: string[] } | { suggestions: string[] };
 
 /** Exact, then case-insensitive, then a unique prefix; else similar ids as suggestions. */
@@ -35,6 +37,12 @@ export function matchModel(name: string, models: readonly string[]): ModelMatch 
   const prefixed = models.filter((model) => model.toLowerCase().startsWith(lower));
   const [only] = prefixed;
   if (only && prefixed.length === 1) return { model: only };
+  // `claude-sonnet-4` among claude-sonnet-4-20250514 and claude-sonnet-4-5-…: the dated snapshot of that very name.
+  const snapshot = prefixed
+    .filter((model) => SNAPSHOT_SUFFIX.test(model.slice(name.length)))
+    .sort()
+    .at(-1);
+  if (snapshot) return { model: snapshot };
   if (prefixed.length > 1) return { ambiguous: prefixed.slice(0, 5) };
   return { suggestions: suggest(name, models) };
 }
@@ -64,9 +72,7 @@ function ownsFamily(providerId: string, name: string): boolean {
 
 async function resolveBare(name: string, source: ModelSource): Promise<ModelRef> {
   if (source.providers.length === 0) throw new ConfigError(source.noCredentials());
-  const listings = await Promise.all(
-    source.providers.map(async (provider) => ({ provider, models: await source.listModels(provider.id) })),
-  );
+  const listings = await Promise.all(source.providers.map(async (provider) => ({ provider, models: await source.listModels(provider.id) })));
   const lower = name.toLowerCase();
   for (const { provider, models } of listings) {
     const known = [...(models ?? []), provider.defaultModel, provider.smallModel];
@@ -97,7 +103,10 @@ function notFoundAnywhere(name: string, listings: readonly Listing[], source: Mo
   const owner = listings.find((listing) => listing.models?.length && ownsFamily(listing.provider.id, name));
   if (owner?.models) return notFound(name, owner.provider, owner.models, matchModel(name, owner.models));
   const everything = listings.flatMap(({ provider, models }) => (models ?? []).map((model) => ({ provider, model })));
-  const suggestions = suggest(name, everything.map((item) => item.model)).map((model) => {
+  const suggestions = suggest(
+    name,
+    everything.map((item) => item.model),
+  ).map((model) => {
     const item = everything.find((candidate) => candidate.model === model);
     return item ? `${item.provider.id}/${model}` : model;
   });

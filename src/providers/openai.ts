@@ -9,8 +9,8 @@ import type {
 } from "openai/resources/chat/completions";
 import { CancelledError } from "../core/errors.js";
 import type { ChatOptions, ChatRequest, ChatResponse, ModelInfo, ModelProvider } from "../core/model.js";
-import { type ClassifyContext, type SdkErrorClasses, classifyError } from "./classify.js";
-import { type ParsedToolCall, mapStopReason, pairToolResults, parseToolCall, toolResultText } from "./messages.js";
+import { type ClassifyContext, classifyError, type SdkErrorClasses } from "./classify.js";
+import { mapStopReason, type ParsedToolCall, pairToolResults, parseToolCall, toolResultText } from "./messages.js";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -131,10 +131,7 @@ function absorbChunk(state: StreamState, chunk: ChatCompletionChunk, onText: (de
 
 async function streamChat(client: OpenAI, params: ChatCompletionCreateParamsNonStreaming, options: ChatOptions): Promise<ChatResponse> {
   const onText = options.onText ?? (() => {});
-  const stream = await client.chat.completions.create(
-    { ...params, stream: true, stream_options: { include_usage: true } },
-    { signal: options.signal },
-  );
+  const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal: options.signal });
   const state: StreamState = { text: "", calls: new Map(), finish: null, inputTokens: 0, outputTokens: 0, model: params.model };
   for await (const chunk of stream) absorbChunk(state, chunk, onText);
   // The SDK ends the iteration quietly on abort; a partial answer must not pass as complete.

@@ -20,4 +20,6 @@ export interface AppDeps {
   allowedWorkspaces: string[];
   models: Record<string, string | undefined>;
   currentTask(): unknown;
+  /** Cancels a running (here) or queued task; "not_cancellable" when it runs in another process. */
+  cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }

@@ -17,18 +17,24 @@ export interface RunningServer {
   port: number;
   bus: EventBus;
   runner: Runner;
-  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  submit: ServerHandle["submit"];
+  cancel: ServerHandle["cancel"];
   /** Graceful stop: no new requests, running tasks get `graceMs` to finish, then are interrupted. */
   close(graceMs?: number): Promise<void>;
+}
+
+/** What channel adapters get from the running server to feed it and stop tasks. */
+export interface ServerHandle {
+  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }
 
 export interface ServeOptions {
   port?: number;
   host?: string;
   webhookOptions?: WebhookOptions;
-  /** Channel adapters' routes and live sinks (wired by the hub). */
-  mounts?: RouteMounter[];
-  sinks?: EventSink[];
+  /** Wires channel adapters once the server can take tasks: their routes, live sinks and a stop hook. */
+  channels?: (server: ServerHandle) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -53,7 +59,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   }
   const bus = createEventBus();
   const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
-  const sinks = [bus.publish, webhooks.sink, ...(options.sinks ?? [])];
+  const sinks: EventSink[] = [bus.publish, webhooks.sink];
   const runner = createRunner({
     queue: store.queue,
     concurrency: config.server.concurrency,
@@ -70,6 +76,17 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     runner.notify();
     return result;
   };
+  const cancel = (taskId: string, reason: string) => {
+    if (runner.cancel(taskId, reason)) return "cancelling" as const;
+    const task = store.getTask(taskId);
+    if (task && store.queue.cancelQueued(taskId)) {
+      createEmitter(taskId, [(e) => store.applyEvent(e), ...sinks], task.lastSeq)({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
+      return "cancelled" as const;
+    }
+    return "not_cancellable" as const;
+  };
+  const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
+  sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());
   const app = createApp(
     {
@@ -84,8 +101,9 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: () => readCurrentTask(hub.paths.stateDir),
+      cancel,
     },
-    options.mounts,
+    channels.mounts,
   );
   const { serve } = await import("@hono/node-server");
   const server = await new Promise<ServerType>((resolveServer, reject) => {
@@ -101,6 +119,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     bus,
     runner,
     submit,
+    cancel,
     async close(graceMs = 10_000) {
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -108,6 +127,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
         setTimeout(() => ("closeAllConnections" in server ? server.closeAllConnections() : undefined), 1000).unref();
       });
       await runner.stop(graceMs);
+      await channels.stop();
       await webhooks.flush();
     },
   };

@@ -5,6 +5,7 @@ import { openDatabase } from "./db.js";
 import { type Clock, createDeliveryLog, createWebhookDeliveries, type WebhookDeliveries } from "./deliveries.js";
 import { createProjection } from "./events.js";
 import { createTaskQueue, type TaskQueue } from "./queue.js";
+import { createThreadQueries, type ThreadQueries } from "./threads.js";
 import { createKv, createReplyRefs } from "./state.js";
 import { createTaskInserter, createTaskReader, type TaskDetail, type TaskListQuery, type TaskRecord } from "./tasks.js";
 import { type CostSummary, createCostSummary } from "./usage.js";
@@ -13,6 +14,7 @@ export { openDatabase } from "./db.js";
 export type { WebhookDeliveries, WebhookDelivery, WebhookStatus } from "./deliveries.js";
 export type { EnqueueOptions, TaskQueue } from "./queue.js";
 export type { FindingRecord, IterationRecord, TaskDetail, TaskListQuery, TaskRecord, TaskTimings } from "./tasks.js";
+export type { ThreadQueries } from "./threads.js";
 export type { CostSummary } from "./usage.js";
 
 export interface Store {
@@ -38,6 +40,7 @@ export interface Store {
   kvSet(key: string, value: string): void;
   webhookDeliveries: WebhookDeliveries;
   queue: TaskQueue;
+  threads: ThreadQueries;
   close(): void;
 }
 
@@ -74,6 +77,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     kvSet: kv.set,
     webhookDeliveries: createWebhookDeliveries(db, now),
     queue: createTaskQueue(db, now),
+    threads: createThreadQueries(db),
     close: () => db.close(),
   };
 }

@@ -155,8 +155,13 @@ describe("runCommand", () => {
   });
 
   it("passes CI=true and a sanitised environment", async () => {
-    const result = await runCommand('echo "ci=$CI key=${OPENAI_API_KEY:-unset}"', dir, { timeoutMs: 5_000 });
-    expect(result.output.trim()).toBe("ci=true key=unset");
+    process.env.OPENKOI_CHECKS_TEST_SECRET = "s3cret";
+    try {
+      const result = await runCommand('echo "ci=$CI secret=$OPENKOI_CHECKS_TEST_SECRET."', dir, { timeoutMs: 5_000 });
+      expect(result.output.trim()).toBe("ci=true secret=.");
+    } finally {
+      delete process.env.OPENKOI_CHECKS_TEST_SECRET;
+    }
     const custom = await runCommand('echo "x=$X"', dir, { timeoutMs: 5_000, env: { X: "1", PATH: process.env.PATH ?? "" } });
     expect(custom.output.trim()).toBe("x=1");
   });

@@ -9,20 +9,20 @@ import type { Reply } from "./http.js";
 import { startFake, writeSse } from "./http.js";
 import {
   type AnswerReply,
+  asRecord,
+  createScript,
+  dropReply,
   type FakeError,
+  halves,
   type ModelFake,
   type ModelFakeOptions,
   type RequestView,
   type ScriptedReply,
-  asRecord,
-  createScript,
-  dropReply,
-  halves,
 } from "./openai-fake.js";
 
 export type { ModelFake, ModelFakeOptions, ReplyFunction, RequestView, ScriptedReply, ScriptItem } from "./openai-fake.js";
 
-const DEFAULT_MODELS = ["claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514", "claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"];
+const DEFAULT_MODELS = ["claude-sonnet-4-6", "claude-opus-4-6", "claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514", "claude-haiku-4-5-20251001"];
 
 const ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",
@@ -71,14 +71,25 @@ function errorReply(error: FakeError): Reply {
 function blocksOf(reply: AnswerReply, n: number): Block[] {
   const blocks: Block[] = reply.text ? [{ type: "text", text: reply.text }] : [];
   const calls = "toolCalls" in reply ? reply.toolCalls : [];
-  calls.forEach((call, i) => blocks.push({ type: "tool_use", id: call.id ?? `toolu_fake_${n}_${i}`, name: call.name, input: call.input ?? {} }));
+  for (const [i, call] of calls.entries()) {
+    blocks.push({ type: "tool_use", id: call.id ?? `toolu_fake_${n}_${i}`, name: call.name, input: call.input ?? {} });
+  }
   return blocks;
 }
 
 const event = (type: string, data: Record<string, unknown> = {}) => ({ event: type, data: { type, ...data } });
 
 function startEvents(model: string, n: number, input: number): Array<{ event: string; data: unknown }> {
-  const message = { id: `msg_fake_${n}`, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 1 } };
+  const message = {
+    id: `msg_fake_${n}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: { input_tokens: input, output_tokens: 1 },
+  };
   return [event("message_start", { message }), event("ping")];
 }
 
@@ -105,14 +116,26 @@ function render(reply: ScriptedReply, body: Record<string, unknown>, n: number):
   if ("error" in reply) return errorReply(reply.error);
   if ("drop" in reply) {
     if (!stream || reply.text === undefined) return dropReply(undefined);
-    const partial = [event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }), event("content_block_delta", { index: 0, delta: { type: "text_delta", text: reply.text } })];
+    const partial = [
+      event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+      event("content_block_delta", { index: 0, delta: { type: "text_delta", text: reply.text } }),
+    ];
     return dropReply([...startEvents(model, n, 1), ...partial]);
   }
   const blocks = blocksOf(reply, n);
   const usage = reply.usage ?? { input: 10, output: 5 };
   const stopReason = ("stopReason" in reply ? reply.stopReason : undefined) ?? (blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn");
   if (!stream) {
-    const message = { id: `msg_fake_${n}`, type: "message", role: "assistant", model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } };
+    const message = {
+      id: `msg_fake_${n}`,
+      type: "message",
+      role: "assistant",
+      model,
+      content: blocks,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    };
     return { json: message, headers: { "request-id": `req_fake_${n}` } };
   }
   const events = [
@@ -128,7 +151,8 @@ export async function startAnthropicFake(options: ModelFakeOptions = {}): Promis
   const script = createScript(options);
   let models = options.models ?? DEFAULT_MODELS;
   let count = 0;
-  const server = await startFake("anthropic", (request) => {
+  let gate: Promise<void> | undefined;
+  const server = await startFake("anthropic", async (request) => {
     if (request.method === "GET" && request.path === "/v1/models") {
       const data = models.map((id) => ({ type: "model", id, display_name: id, created_at: "2025-01-01T00:00:00Z" }));
       return { json: { data, has_more: false, first_id: models[0] ?? null, last_id: models.at(-1) ?? null } };
@@ -137,6 +161,7 @@ export async function startAnthropicFake(options: ModelFakeOptions = {}): Promis
       return { json: { input_tokens: Math.ceil(request.raw.length / 4) } };
     }
     if (request.method === "POST" && request.path === "/v1/messages") {
+      if (gate) await gate;
       const body = asRecord(request.body);
       count += 1;
       return render(script.next(body, anthropicView(body), request), body, count);
@@ -152,6 +177,9 @@ export async function startAnthropicFake(options: ModelFakeOptions = {}): Promis
     respondWith: script.respondWith,
     setModels: (ids) => {
       models = ids;
+    },
+    setGate: (next) => {
+      gate = next;
     },
     close: server.close,
   };

@@ -47,7 +47,13 @@ function applyRequest(doc: FakeDoc, request: Record<string, Record<string, unkno
     const index = Number((insert.location as { index?: number } | undefined)?.index);
     const end = doc.text.length + 1;
     if (!(index >= 1 && index < end)) {
-      return { error: googleError(400, "INVALID_ARGUMENT", `Invalid requests[0].insertText: Index ${index} must be less than the end index of the referenced segment, ${end}.`) };
+      return {
+        error: googleError(
+          400,
+          "INVALID_ARGUMENT",
+          `Invalid requests[0].insertText: Index ${index} must be less than the end index of the referenced segment, ${end}.`,
+        ),
+      };
     }
     doc.text = doc.text.slice(0, index - 1) + String(insert.text) + doc.text.slice(index - 1);
     return { reply: {} };
@@ -95,17 +101,18 @@ export async function startGdocsFake(options: { token?: string; authorize?: (hea
 
   const routes = (req: RecordedRequest): Reply | undefined => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let m: RegExpMatchArray | null;
+    const batch = req.path.match(/^\/v1\/documents\/([^/:]+):batchUpdate$/);
+    const get = req.path.match(/^\/v1\/documents\/([^/:]+)$/);
     if (req.method === "POST" && req.path === "/v1/documents") {
       const id = addDoc({ title: String(body.title ?? "Untitled document") });
       return { json: docJson(docs.get(id) as FakeDoc) };
     }
-    if (req.method === "POST" && (m = req.path.match(/^\/v1\/documents\/([^/:]+):batchUpdate$/))) {
-      const doc = docs.get(m[1] ?? "");
+    if (req.method === "POST" && batch) {
+      const doc = docs.get(batch[1] ?? "");
       return doc ? batchUpdate(doc, body) : notFound();
     }
-    if (req.method === "GET" && (m = req.path.match(/^\/v1\/documents\/([^/:]+)$/))) {
-      const doc = docs.get(m[1] ?? "");
+    if (req.method === "GET" && get) {
+      const doc = docs.get(get[1] ?? "");
       return doc ? { json: docJson(doc) } : notFound();
     }
     return undefined;
@@ -113,7 +120,11 @@ export async function startGdocsFake(options: { token?: string; authorize?: (hea
 
   const server = await startFake("gdocs", (req) => {
     if (!authorize(req.headers.authorization)) {
-      return googleError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+      return googleError(
+        401,
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      );
     }
     return takeFailure(req) ?? routes(req);
   });

@@ -42,6 +42,13 @@ function pageJson(page: FakeNotionPage): Record<string, unknown> {
   };
 }
 
+/** Notion accepts ids with or without dashes. */
+function normalizeId(id: string): string {
+  const hex = id.replaceAll("-", "").toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(hex)) return id;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Turns a block request into the stored response shape (ids, plain_text on rich text). */
 function storeBlock(request: Record<string, unknown>): Record<string, unknown> {
   const type = String(request.type);
@@ -86,30 +93,50 @@ export async function startNotionFake(options: { token: string }): Promise<Notio
 
   const routes = (req: RecordedRequest): Reply | undefined => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let m: RegExpMatchArray | null;
+    const pageMatch = req.path.match(/^\/v1\/pages\/([^/]+)$/);
+    const childrenMatch = req.path.match(/^\/v1\/blocks\/([^/]+)\/children$/);
     if (req.method === "GET" && req.path === "/v1/users/me") {
-      return { json: { object: "user", id: "bot-user-1", type: "bot", name: "openkoi", avatar_url: null, bot: { owner: { type: "workspace", workspace: true }, workspace_name: "Acme" } } };
+      return {
+        json: {
+          object: "user",
+          id: "bot-user-1",
+          type: "bot",
+          name: "openkoi",
+          avatar_url: null,
+          bot: { owner: { type: "workspace", workspace: true }, workspace_name: "Acme" },
+        },
+      };
     }
     if (req.method === "POST" && req.path === "/v1/search") {
       const query = String(body.query ?? "").toLowerCase();
       const found = [...pages.values()].filter((p) => p.title.toLowerCase().includes(query)).map(pageJson);
       const size = Number(body.page_size ?? 100);
-      return { json: { object: "list", results: found.slice(0, size), next_cursor: null, has_more: found.length > size, type: "page_or_data_source", page_or_data_source: {} } };
+      return {
+        json: {
+          object: "list",
+          results: found.slice(0, size),
+          next_cursor: null,
+          has_more: found.length > size,
+          type: "page_or_data_source",
+          page_or_data_source: {},
+        },
+      };
     }
-    if (req.method === "GET" && (m = req.path.match(/^\/v1\/pages\/([^/]+)$/))) {
-      const page = pages.get(m[1] ?? "");
-      return page ? { json: pageJson(page) } : notFound(m[1] ?? "");
+    if (req.method === "GET" && pageMatch) {
+      const id = normalizeId(pageMatch[1] ?? "");
+      const page = pages.get(id);
+      return page ? { json: pageJson(page) } : notFound(id);
     }
     if (req.method === "POST" && req.path === "/v1/pages") {
-      const parentId = String((body.parent as Record<string, unknown> | undefined)?.page_id ?? "");
+      const parentId = normalizeId(String((body.parent as Record<string, unknown> | undefined)?.page_id ?? ""));
       if (!pages.has(parentId)) return notFound(parentId);
-      const titleItems = ((body.properties as Record<string, { title?: Array<{ text?: { content?: string } }> }>)?.title?.title ?? []);
+      const titleItems = (body.properties as Record<string, { title?: Array<{ text?: { content?: string } }> }>)?.title?.title ?? [];
       const title = titleItems.map((t) => t.text?.content ?? "").join("");
       const id = addPage({ title, parentId, blocks: (body.children as Array<Record<string, unknown>> | undefined) ?? [] });
       return { json: pageJson({ id, title, parentId }) };
     }
-    if ((m = req.path.match(/^\/v1\/blocks\/([^/]+)\/children$/))) {
-      const id = m[1] ?? "";
+    if (childrenMatch) {
+      const id = normalizeId(childrenMatch[1] ?? "");
       if (!exists(id)) return notFound(id);
       const stored = children.get(id) ?? [];
       if (req.method === "PATCH") {

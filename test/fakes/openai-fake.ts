@@ -66,6 +66,8 @@ export interface ModelFake {
   /** Answers chat requests once the script is exhausted (default: 500 "fake: script exhausted"). */
   respondWith(fn: ReplyFunction | undefined): void;
   setModels(ids: string[]): void;
+  /** While set, chat requests wait for this promise before answering (an agent that is "still working"). */
+  setGate(gate: Promise<void> | undefined): void;
   close(): Promise<void>;
 }
 
@@ -217,7 +219,8 @@ export async function startOpenAIFake(options: ModelFakeOptions = {}): Promise<M
   const script = createScript(options);
   let models = options.models ?? DEFAULT_MODELS;
   let count = 0;
-  const server = await startFake("openai", (request) => {
+  let gate: Promise<void> | undefined;
+  const server = await startFake("openai", async (request) => {
     if (request.method === "GET" && request.path.endsWith("/models")) {
       return { json: { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "fake" })) } };
     }
@@ -226,6 +229,7 @@ export async function startOpenAIFake(options: ModelFakeOptions = {}): Promise<M
       return { json: { models: models.map((name) => ({ name, model: name, modified_at: "2025-01-01T00:00:00Z", size: 1, digest: "fake", details: {} })) } };
     }
     if (request.method === "POST" && request.path.endsWith("/chat/completions")) {
+      if (gate) await gate;
       const body = asRecord(request.body);
       count += 1;
       return render(script.next(body, openAIView(body), request), body, count);
@@ -241,6 +245,9 @@ export async function startOpenAIFake(options: ModelFakeOptions = {}): Promise<M
     respondWith: script.respondWith,
     setModels: (ids) => {
       models = ids;
+    },
+    setGate: (next) => {
+      gate = next;
     },
     close: server.close,
   };

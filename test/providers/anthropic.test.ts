@@ -12,7 +12,7 @@ const provider = createAnthropicProvider({ apiKey: "sk-ant-test", baseURL: fake.
 const readTool = { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } } };
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { model: "claude-sonnet-4-5", system: "Be brief.", messages: [{ role: "user", content: "hello" }], ...extra };
+  return { model: "claude-sonnet-4-6", system: "Be brief.", messages: [{ role: "user", content: "hello" }], ...extra };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -32,10 +32,10 @@ describe("anthropic provider: chat", () => {
   it("sends the system prompt as `system` and returns text and usage (JSON)", async () => {
     fake.script({ text: "Hi", usage: { input: 20, output: 2 } });
     const response = await provider.chat(request({ maxTokens: 256 }));
-    expect(response).toEqual({ text: "Hi", toolCalls: [], usage: { inputTokens: 20, outputTokens: 2 }, stopReason: "end", model: "claude-sonnet-4-5" });
+    expect(response).toEqual({ text: "Hi", toolCalls: [], usage: { inputTokens: 20, outputTokens: 2 }, stopReason: "end", model: "claude-sonnet-4-6" });
     const [body] = fake.chats();
     expect(body).toMatchObject({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 256,
       system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
       messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
@@ -60,7 +60,10 @@ describe("anthropic provider: chat", () => {
   });
 
   it("tool_use ↔ ToolCall both ways, tool_choice, input_schema (JSON and streaming)", async () => {
-    fake.script({ text: "Let me look.", toolCalls: [{ name: "read_file", input: { path: "a.md" } }] }, { toolCalls: [{ name: "read_file", input: { path: "b.md" } }] });
+    fake.script(
+      { text: "Let me look.", toolCalls: [{ name: "read_file", input: { path: "a.md" } }] },
+      { toolCalls: [{ name: "read_file", input: { path: "b.md" } }] },
+    );
     const json = await provider.chat(request({ tools: [readTool], toolChoice: "read_file" }));
     expect(json.stopReason).toBe("tool_use");
     expect(json.text).toBe("Let me look.");
@@ -129,6 +132,21 @@ describe("anthropic provider: chat", () => {
     expect(messages[2]?.content[0]).toMatchObject({ type: "tool_result", tool_use_id: "toolu_9", is_error: true });
   });
 
+  it("the fake's gate holds a reply until released", async () => {
+    let release = () => {};
+    fake.setGate(
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    fake.script({ text: "late" });
+    const pending = provider.chat(request());
+    await waitFor(() => fake.requests.length === 1, 5000, "the gated request");
+    fake.setGate(undefined);
+    release();
+    expect((await pending).text).toBe("late");
+  });
+
   it("lists models", async () => {
     const models = await provider.listModels();
     expect(models.map((m) => m.id)).toContain("claude-sonnet-4-5-20250929");
@@ -151,7 +169,10 @@ describe("anthropic provider: errors", () => {
   });
 
   it("'prompt is too long' → context_overflow; 413 → context_overflow", async () => {
-    fake.script({ error: { status: 400, message: "prompt is too long: 208310 tokens > 200000 maximum" } }, { error: { status: 413, message: "Request exceeds the maximum allowed number of bytes." } });
+    fake.script(
+      { error: { status: 400, message: "prompt is too long: 208310 tokens > 200000 maximum" } },
+      { error: { status: 413, message: "Request exceeds the maximum allowed number of bytes." } },
+    );
     expect((await failure(provider.chat(request()))).kind).toBe("context_overflow");
     expect((await failure(provider.chat(request()))).kind).toBe("context_overflow");
   });
@@ -177,7 +198,19 @@ describe("anthropic provider: errors", () => {
   });
 
   it("an in-band `event: error` (overloaded) → retryable", async () => {
-    const start = { type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 0 } } };
+    const start = {
+      type: "message_start",
+      message: {
+        id: "m",
+        type: "message",
+        role: "assistant",
+        model: "m",
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 1, output_tokens: 0 },
+      },
+    };
     const overloaded = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
     fake.script({
       http: {

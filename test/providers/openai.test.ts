@@ -10,7 +10,11 @@ afterAll(() => fake.close());
 
 const provider: ModelProvider = createOpenAIProvider({ id: "openai", name: "OpenAI", apiKey: "sk-test", baseURL: fake.baseURL, keyHint: "OPENAI_API_KEY" });
 
-const readTool = { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } };
+const readTool = {
+  name: "read_file",
+  description: "Read a file",
+  parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+};
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: "gpt-4.1", system: "You are terse.", messages: [{ role: "user", content: "hello" }], ...extra };
@@ -72,7 +76,12 @@ describe("openai provider: chat", () => {
   });
 
   it("joins streamed tool-call fragments", async () => {
-    fake.script({ toolCalls: [{ name: "read_file", input: { path: "src/x.ts" } }, { name: "read_file", input: { path: "b" } }] });
+    fake.script({
+      toolCalls: [
+        { name: "read_file", input: { path: "src/x.ts" } },
+        { name: "read_file", input: { path: "b" } },
+      ],
+    });
     const response = await provider.chat(request({ tools: [readTool] }), { onText: () => {} });
     expect(response.toolCalls.map((c) => c.input)).toEqual([{ path: "src/x.ts" }, { path: "b" }]);
     expect(response.stopReason).toBe("tool_use");
@@ -102,7 +111,25 @@ describe("openai provider: chat", () => {
 
   it("keeps unparsable tool arguments raw and gives {} as input", async () => {
     fake.script({
-      http: { json: { id: "x", object: "chat.completion", created: 1, model: "gpt-4.1", choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "read_file", arguments: "{not json" } }] } }] } },
+      http: {
+        json: {
+          id: "x",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4.1",
+          choices: [
+            {
+              index: 0,
+              finish_reason: "tool_calls",
+              message: {
+                role: "assistant",
+                content: null,
+                tool_calls: [{ id: "c1", type: "function", function: { name: "read_file", arguments: "{not json" } }],
+              },
+            },
+          ],
+        },
+      },
     });
     const response = await provider.chat(request());
     expect(response.toolCalls).toEqual([{ id: "c1", name: "read_file", input: {}, rawInput: "{not json" }]);
@@ -125,6 +152,11 @@ describe("openai provider: errors", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it("429 insufficient_quota is fatal: waiting does not fix billing", async () => {
+    fake.script({ error: { status: 429, code: "insufficient_quota", message: "You exceeded your current quota" } });
+    expect((await failure(provider.chat(request()))).kind).toBe("fatal");
+  });
+
   it("retry-after-ms wins over retry-after", async () => {
     fake.script({ error: { status: 429, headers: { "retry-after-ms": "250", "retry-after": "9" } } });
     expect((await failure(provider.chat(request()))).retryAfterMs).toBe(250);
@@ -143,7 +175,10 @@ describe("openai provider: errors", () => {
   });
 
   it("Groq-style 'Please reduce the length' → context_overflow; other 400 → fatal", async () => {
-    fake.script({ error: { status: 400, message: "Please reduce the length of the messages or completion." } }, { error: { status: 400, message: "Invalid value for temperature" } });
+    fake.script(
+      { error: { status: 400, message: "Please reduce the length of the messages or completion." } },
+      { error: { status: 400, message: "Invalid value for temperature" } },
+    );
     expect((await failure(provider.chat(request()))).kind).toBe("context_overflow");
     expect((await failure(provider.chat(request()))).kind).toBe("fatal");
   });
@@ -182,7 +217,16 @@ describe("openai provider: errors", () => {
   });
 
   it("abort mid-stream → CancelledError, not a partial answer", async () => {
-    fake.script({ http: { stream: (res) => void res.writeHead(200, { "content-type": "text/event-stream" }).write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "par" }, finish_reason: null }] })}\n\n`) } });
+    fake.script({
+      http: {
+        stream: (res) =>
+          void res
+            .writeHead(200, { "content-type": "text/event-stream" })
+            .write(
+              `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "par" }, finish_reason: null }] })}\n\n`,
+            ),
+      },
+    });
     const controller = new AbortController();
     const pending = provider.chat(request(), { signal: controller.signal, onText: () => controller.abort() });
     await expect(pending).rejects.toBeInstanceOf(CancelledError);

@@ -5,7 +5,7 @@ import type { ParsedArgs } from "../args.js";
 export async function run(_args: ParsedArgs): Promise<number> {
   const hub = await createHub();
   const { startServer } = await import("../../server/serve.js");
-  const server = await startServer(hub, await hub.channelOptions());
+  const server = await startServer(hub, { channels: hub.channels });
   process.stderr.write(`openkoi hub listening on ${server.url} (API ${server.url}/api/v1, data ${hub.paths.dataDir})\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -16,7 +16,6 @@ export async function run(_args: ParsedArgs): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
   await server.close(hub.config.server.shutdown_grace_seconds * 1000);
-  await hub.stopChannels();
   hub.close();
   process.stderr.write("openkoi hub stopped\n");
   return 0;

@@ -3,7 +3,7 @@ import { z } from "zod";
 /** The `[integrations.email]` slice (SMTP); `{env:…}` secrets are already resolved by the config loader. */
 export const emailConfigSchema = z
   .strictObject({
-    host: z.string().min(1, "set it to your SMTP server, e.g. host = \"smtp.example.com\""),
+    host: z.string().min(1, 'set it to your SMTP server, e.g. host = "smtp.example.com"'),
     /** Defaults to 465 for `tls`, else 587. */
     port: z.number().int().min(1).max(65535).optional(),
     /** `starttls` upgrades a plain connection (587), `tls` is implicit TLS (465), `none` never encrypts (local relays only). */
@@ -11,7 +11,7 @@ export const emailConfigSchema = z
     user: z.string().min(1).optional(),
     password: z.string().optional(),
     /** The sender, `agent@example.com` or `"openkoi" <agent@example.com>`. */
-    from: z.string().min(3, "set it to the sender address, e.g. from = \"openkoi <agent@example.com>\""),
+    from: z.string().min(3, 'set it to the sender address, e.g. from = "openkoi <agent@example.com>"'),
     timeout_ms: z.number().int().positive().default(30_000),
   })
   .refine((c) => (c.user === undefined) === (c.password === undefined), {

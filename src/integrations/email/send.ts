@@ -2,6 +2,7 @@
 import type { Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import { OpenKoiError } from "../../core/errors.js";
+import { type ErrorHints, failureMessage, field, type UpstreamFailure } from "../common.js";
 import { type EmailConfig, smtpPort } from "./config.js";
 
 export interface EmailMessage {
@@ -53,33 +54,38 @@ function addresses(list: Array<string | { address: string }> | undefined): strin
   return (list ?? []).map((a) => (typeof a === "string" ? a : a.address));
 }
 
-interface SmtpFailure {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  rejected?: Array<string | { address: string }>;
+const HINTS: ErrorHints = {
+  auth: "check integrations.email.user and integrations.email.password",
+  invalid: "check the recipient addresses",
+  unreachable: 'check integrations.email.host, port and tls ("starttls" for 587, "tls" for 465)',
+  unavailable: "the mail server refused for now; try again later",
+};
+
+const NETWORK_CODES = new Set(["ESOCKET", "ECONNECTION", "ETIMEDOUT", "EDNS", "ETLS", "EPROTOCOL"]);
+
+/** A nodemailer failure (`code`, `responseCode`, `response`, `rejected`) as plain data. */
+export function smtpFailure(error: unknown, config: EmailConfig): UpstreamFailure {
+  const code = field(error, "code");
+  const responseCode = field(error, "responseCode");
+  const response = field(error, "response");
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = typeof response === "string" ? response.replace(/^\d{3}[ -]/, "") : message;
+  const status = typeof responseCode === "number" ? { status: responseCode } : {};
+  if (code === "EAUTH") return { kind: "auth", ...status, detail };
+  if (code === "EENVELOPE") {
+    const rejected = field(error, "rejected");
+    const list = Array.isArray(rejected) ? rejected.map((r) => (typeof r === "string" ? r : String(field(r, "address")))) : [];
+    return { kind: "invalid", ...status, detail: list.length > 0 ? `${detail} (rejected: ${list.join(", ")})` : detail };
+  }
+  if (typeof code === "string" && NETWORK_CODES.has(code)) {
+    return { kind: "unreachable", detail: `${code}: ${message}`, request: `${config.host}:${smtpPort(config)}` };
+  }
+  if (typeof responseCode === "number" && responseCode >= 400 && responseCode < 500) return { kind: "unavailable", status: responseCode, detail };
+  return { kind: "other", ...status, detail };
 }
 
-/** An actionable message for a nodemailer failure. */
-export function describeSmtpError(error: unknown, config: EmailConfig): string {
-  const e = (error && typeof error === "object" ? error : {}) as SmtpFailure;
-  const said = e.response ? `SMTP said ${e.response}` : `SMTP failed: ${error instanceof Error ? error.message : String(error)}`;
-  const where = `${config.host}:${smtpPort(config)}`;
-  switch (e.code) {
-    case "EAUTH":
-      return `${said}: check integrations.email.user and integrations.email.password`;
-    case "EENVELOPE":
-      return `${said} (rejected: ${addresses(e.rejected).join(", ") || "none"}): check the recipient addresses`;
-    case "ETLS":
-      return `TLS with ${where} failed (${said}): check integrations.email.tls ("starttls" for 587, "tls" for 465)`;
-    case "ESOCKET":
-    case "ECONNECTION":
-    case "ETIMEDOUT":
-    case "EDNS":
-      return `Could not talk to the SMTP server at ${where} (${e.code}: ${error instanceof Error ? error.message : ""}): check integrations.email.host, port and tls`;
-    default:
-      return said;
-  }
+function emailFailed(error: unknown, config: EmailConfig): OpenKoiError {
+  return new OpenKoiError("EMAIL_FAILED", failureMessage("SMTP", smtpFailure(error, config), HINTS), { cause: error });
 }
 
 /** Sends one message from `config.from`; throws an OpenKoiError (`EMAIL_FAILED`) with an actionable message. */
@@ -97,7 +103,7 @@ export async function sendEmail(config: EmailConfig, message: EmailMessage): Pro
     });
     return { messageId: info.messageId, accepted: addresses(info.accepted), rejected: addresses(info.rejected) };
   } catch (error) {
-    throw new OpenKoiError("EMAIL_FAILED", describeSmtpError(error, config), { cause: error });
+    throw emailFailed(error, config);
   }
 }
 
@@ -107,6 +113,6 @@ export async function verifyEmail(config: EmailConfig): Promise<void> {
   try {
     await transporter.verify();
   } catch (error) {
-    throw new OpenKoiError("EMAIL_FAILED", describeSmtpError(error, config), { cause: error });
+    throw emailFailed(error, config);
   }
 }

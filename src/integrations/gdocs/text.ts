@@ -28,7 +28,9 @@ function paragraphLine(paragraph: docs_v1.Schema$Paragraph): string {
 }
 
 function cellText(cell: docs_v1.Schema$TableCell): string {
-  return contentLines(cell.content ?? []).join(" ").trim();
+  return contentLines(cell.content ?? [])
+    .join(" ")
+    .trim();
 }
 
 function contentLines(content: Element[]): string[] {

@@ -3,19 +3,7 @@ import { z } from "zod";
 import type { Tool } from "../../core/tool.js";
 import { compact, defineTool, type ErrorHints, type ToolSpec } from "../common.js";
 import { githubError } from "./client.js";
-import {
-  type CommentLike,
-  type ContentEntry,
-  commentView,
-  directoryView,
-  fileView,
-  type IssueLike,
-  issueView,
-  type PullLike,
-  pullView,
-  ref,
-  searchItemView,
-} from "./format.js";
+import { commentView, directoryView, fileView, issueView, pullView, ref, searchItemView } from "./format.js";
 
 type GetClient = () => Promise<Octokit>;
 
@@ -36,7 +24,7 @@ async function latestComments(octokit: Octokit, target: { owner: string; repo: s
   // Comments come oldest first: ask for the last page to get the newest ones in one call.
   const page = Math.ceil(total / COMMENTS_SHOWN);
   const { data } = await octokit.issues.listComments({ ...target, per_page: COMMENTS_SHOWN, page, request: { signal } });
-  return (data as CommentLike[]).map(commentView);
+  return data.map(commentView);
 }
 
 function getIssue(client: GetClient) {
@@ -48,14 +36,14 @@ function getIssue(client: GetClient) {
       owner,
       repo,
       number,
-      include_comments: z.boolean().default(false).describe("Also return the latest 10 comments"),
+      include_comments: z.boolean().default(false).describe("Also return the latest comments (up to 10)"),
     }),
     hints: { not_found: NOT_FOUND },
     async run(input, { signal }) {
       const octokit = await client();
       const target = { owner: input.owner, repo: input.repo, issue_number: input.number };
       const { data } = await octokit.issues.get({ ...target, request: { signal } });
-      const view = issueView(`${input.owner}/${input.repo}`, data as IssueLike);
+      const view = issueView(`${input.owner}/${input.repo}`, data);
       if (input.include_comments) view.latest_comments = await latestComments(octokit, target, data.comments, signal);
       return compact(view, 12_000);
     },
@@ -75,7 +63,7 @@ function searchIssues(client: GetClient) {
     async run(input, { signal }) {
       const octokit = await client();
       const { data } = await octokit.search.issuesAndPullRequests({ q: input.query, per_page: input.limit, request: { signal } });
-      const items = (data.items as IssueLike[]).map(searchItemView);
+      const items = data.items.map(searchItemView);
       return compact({ total: data.total_count, shown: items.length, items }, 8000);
     },
   });
@@ -91,7 +79,7 @@ function getPullRequest(client: GetClient) {
     async run(input, { signal }) {
       const octokit = await client();
       const { data } = await octokit.pulls.get({ owner: input.owner, repo: input.repo, pull_number: input.number, request: { signal } });
-      return compact(pullView(`${input.owner}/${input.repo}`, data as PullLike), 8000);
+      return compact(pullView(`${input.owner}/${input.repo}`, data), 8000);
     },
   });
 }
@@ -183,7 +171,7 @@ function readFile(client: GetClient) {
       const path = input.path.replace(/^\/+/, "");
       const { data } = await octokit.repos.getContent({ owner: input.owner, repo: input.repo, path, ref: input.ref, request: { signal } });
       const label = `${input.owner}/${input.repo}/${path}${input.ref ? `@${input.ref}` : ""}`;
-      if (Array.isArray(data)) return directoryView(label, data as ContentEntry[]);
+      if (Array.isArray(data)) return directoryView(label, data);
       if (data.type !== "file") return `${label} is a ${data.type}, not a file`;
       return fileView(label, data, input.max_chars);
     },

@@ -11,12 +11,44 @@ const RICH_TEXT_ITEMS_MAX = 100;
 export const BLOCKS_PER_REQUEST = 100;
 
 const LANGUAGES = new Set<string>([
-  "bash", "c", "c#", "c++", "css", "diff", "docker", "go", "graphql", "html", "java", "javascript", "json",
-  "kotlin", "markdown", "python", "ruby", "rust", "shell", "sql", "swift", "typescript", "xml", "yaml",
+  "bash",
+  "c",
+  "c#",
+  "c++",
+  "css",
+  "diff",
+  "docker",
+  "go",
+  "graphql",
+  "html",
+  "java",
+  "javascript",
+  "json",
+  "kotlin",
+  "markdown",
+  "python",
+  "ruby",
+  "rust",
+  "shell",
+  "sql",
+  "swift",
+  "typescript",
+  "xml",
+  "yaml",
 ]);
 const LANGUAGE_ALIASES: Record<string, string> = {
-  sh: "shell", zsh: "shell", js: "javascript", ts: "typescript", py: "python", rb: "ruby", rs: "rust",
-  yml: "yaml", md: "markdown", cpp: "c++", csharp: "c#", dockerfile: "docker",
+  sh: "shell",
+  zsh: "shell",
+  js: "javascript",
+  ts: "typescript",
+  py: "python",
+  rb: "ruby",
+  rs: "rust",
+  yml: "yaml",
+  md: "markdown",
+  cpp: "c++",
+  csharp: "c#",
+  dockerfile: "docker",
 };
 
 function richText(text: string): RichText {
@@ -33,22 +65,24 @@ function codeLanguage(tag: string): CodeLanguage {
   return (LANGUAGES.has(name) ? name : "plain text") as CodeLanguage;
 }
 
+function headingBlock(level: number, text: RichText): BlockObjectRequest {
+  if (level === 1) return { type: "heading_1", heading_1: { rich_text: text } };
+  if (level === 2) return { type: "heading_2", heading_2: { rich_text: text } };
+  return { type: "heading_3", heading_3: { rich_text: text } };
+}
+
 function lineBlock(line: string): BlockObjectRequest | undefined {
-  let m: RegExpMatchArray | null;
-  if ((m = line.match(/^(#{1,6})\s+(.*)$/))) {
-    const text = richText(m[2] ?? "");
-    const level = Math.min(m[1]?.length ?? 1, 3);
-    if (level === 1) return { type: "heading_1", heading_1: { rich_text: text } };
-    if (level === 2) return { type: "heading_2", heading_2: { rich_text: text } };
-    return { type: "heading_3", heading_3: { rich_text: text } };
-  }
-  if ((m = line.match(/^[-*+]\s+\[([ xX])\]\s+(.*)$/))) {
-    return { type: "to_do", to_do: { rich_text: richText(m[2] ?? ""), checked: m[1] !== " " } };
-  }
+  const heading = line.match(/^(#{1,6})\s+(.*)$/);
+  if (heading) return headingBlock(heading[1]?.length ?? 1, richText(heading[2] ?? ""));
+  const todo = line.match(/^[-*+]\s+\[([ xX])\]\s+(.*)$/);
+  if (todo) return { type: "to_do", to_do: { rich_text: richText(todo[2] ?? ""), checked: todo[1] !== " " } };
   if (/^(-{3,}|\*{3,}|_{3,})$/.test(line)) return { type: "divider", divider: {} };
-  if ((m = line.match(/^[-*+]\s+(.*)$/))) return { type: "bulleted_list_item", bulleted_list_item: { rich_text: richText(m[1] ?? "") } };
-  if ((m = line.match(/^\d+[.)]\s+(.*)$/))) return { type: "numbered_list_item", numbered_list_item: { rich_text: richText(m[1] ?? "") } };
-  if ((m = line.match(/^>\s?(.*)$/))) return { type: "quote", quote: { rich_text: richText(m[1] ?? "") } };
+  const bullet = line.match(/^[-*+]\s+(.*)$/);
+  if (bullet) return { type: "bulleted_list_item", bulleted_list_item: { rich_text: richText(bullet[1] ?? "") } };
+  const numbered = line.match(/^\d+[.)]\s+(.*)$/);
+  if (numbered) return { type: "numbered_list_item", numbered_list_item: { rich_text: richText(numbered[1] ?? "") } };
+  const quote = line.match(/^>\s?(.*)$/);
+  if (quote) return { type: "quote", quote: { rich_text: richText(quote[1] ?? "") } };
   return undefined;
 }
 
@@ -122,24 +156,48 @@ export function blockToText(block: BlockLike): string {
   const data = record(block[type]);
   const text = plainText(data.rich_text);
   switch (type) {
-    case "paragraph": return text;
-    case "heading_1": return `# ${text}`;
-    case "heading_2": return `## ${text}`;
-    case "heading_3": return `### ${text}`;
-    case "bulleted_list_item": return `- ${text}`;
-    case "numbered_list_item": return `1. ${text}`;
-    case "to_do": return `- [${data.checked ? "x" : " "}] ${text}`;
-    case "toggle": return `- ${text}`;
-    case "quote": return `> ${text}`;
-    case "callout": return `> ${text}`;
-    case "code": return `\`\`\`${data.language === "plain text" ? "" : String(data.language ?? "")}\n${text}\n\`\`\``;
-    case "divider": return "---";
-    case "equation": return `$$ ${String(data.expression ?? "")} $$`;
-    case "child_page": return `[page: ${String(data.title ?? "")}] (id ${block.id})`;
-    case "child_database": return `[database: ${String(data.title ?? "")}] (id ${block.id})`;
-    case "table_row": return `| ${(Array.isArray(data.cells) ? data.cells : []).map(plainText).join(" | ")} |`;
-    case "bookmark": case "embed": case "link_preview": case "image": case "video": case "pdf": case "file": case "audio":
+    case "paragraph":
+      return text;
+    case "heading_1":
+      return `# ${text}`;
+    case "heading_2":
+      return `## ${text}`;
+    case "heading_3":
+      return `### ${text}`;
+    case "bulleted_list_item":
+      return `- ${text}`;
+    case "numbered_list_item":
+      return `1. ${text}`;
+    case "to_do":
+      return `- [${data.checked ? "x" : " "}] ${text}`;
+    case "toggle":
+      return `- ${text}`;
+    case "quote":
+      return `> ${text}`;
+    case "callout":
+      return `> ${text}`;
+    case "code":
+      return `\`\`\`${data.language === "plain text" ? "" : String(data.language ?? "")}\n${text}\n\`\`\``;
+    case "divider":
+      return "---";
+    case "equation":
+      return `$$ ${String(data.expression ?? "")} $$`;
+    case "child_page":
+      return `[page: ${String(data.title ?? "")}] (id ${block.id})`;
+    case "child_database":
+      return `[database: ${String(data.title ?? "")}] (id ${block.id})`;
+    case "table_row":
+      return `| ${(Array.isArray(data.cells) ? data.cells : []).map(plainText).join(" | ")} |`;
+    case "bookmark":
+    case "embed":
+    case "link_preview":
+    case "image":
+    case "video":
+    case "pdf":
+    case "file":
+    case "audio":
       return `[${type}: ${mediaUrl(data)}]${plainText(data.caption) ? ` ${plainText(data.caption)}` : ""}`;
-    default: return text || `[${type}]`;
+    default:
+      return text || `[${type}]`;
   }
 }

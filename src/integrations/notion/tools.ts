@@ -12,22 +12,21 @@ const MAX_LIST_CALLS = 25;
 const MAX_DEPTH = 3;
 const LIST_LIKE = new Set(["bulleted_list_item", "numbered_list_item", "to_do", "table_row", "toggle"]);
 
-const pageId = z
-  .string()
-  .min(1)
-  .describe("A Notion page id (with or without dashes) or the page's URL")
-  .transform(toNotionId);
+const pageId = z.string().min(1).describe("A Notion page id (with or without dashes) or the page's URL").transform(toNotionId);
 const content = z
   .string()
   .min(1)
   .max(200_000)
   .describe("Markdown-ish text: # headings, - bullets, 1. numbered, - [ ] to-dos, > quotes, ``` code fences, --- dividers, blank-line separated paragraphs");
 
-/** Accepts an id or a URL such as https://www.notion.so/Title-0123…cdef?pvs=4. */
+/** Accepts an id or a URL such as https://www.notion.so/Title-0123…cdef?pvs=4; returns the dashed UUID. */
 function toNotionId(value: string): string {
   const trimmed = value.trim();
   const match = trimmed.match(/([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[?#].*)?$/i);
-  return match?.[1] ?? trimmed;
+  const id = match?.[1];
+  if (!id) return trimmed;
+  const hex = id.replaceAll("-", "").toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function notionTool<I>(spec: Omit<ToolSpec<I>, "onError"> & { hints?: ErrorHints }): Tool<I> {

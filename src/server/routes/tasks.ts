@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { createEmitter, isTerminal, type TaskEvent } from "../../core/events.js";
+import { isTerminal, type TaskEvent } from "../../core/events.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../../core/task.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
@@ -99,12 +99,9 @@ export function taskRoutes(deps: AppDeps): Hono {
     const task = deps.store.getTask(id);
     if (!task) throw new ApiError(404, "NOT_FOUND", `No task with id ${id}.`);
     if (FINAL_STATUSES.includes(task.status)) throw new ApiError(409, "ALREADY_FINISHED", `Task ${id} already ended as ${task.status}.`);
-    if (deps.runner.cancel(id, "cancelled via the API")) return c.json({ id, status: "cancelling" }, 202);
-    if (deps.store.queue.cancelQueued(id)) {
-      const emit = createEmitter(id, [(e) => deps.store.applyEvent(e), deps.bus.publish], task.lastSeq);
-      emit({ type: "task.cancelled", reason: "cancelled via the API before it started", iterations: 0, filesChanged: [] });
-      return c.json({ id, status: "cancelled" }, 200);
-    }
+    const outcome = deps.cancel(id, "cancelled via the API");
+    if (outcome === "cancelling") return c.json({ id, status: "cancelling" }, 202);
+    if (outcome === "cancelled") return c.json({ id, status: "cancelled" }, 200);
     throw new ApiError(409, "NOT_CANCELLABLE", `Task ${id} is running in another process (started from the CLI); stop it there.`);
   });
 

@@ -1,0 +1,104 @@
+import { errorMessage, RateLimitedError } from "../core/errors.js";
+import { isTerminal, type TaskEvent } from "../core/events.js";
+import type { Logger } from "../core/logger.js";
+import type { ThreadRef } from "../core/task.js";
+import type { Store } from "../store/index.js";
+import { chunkText } from "./chunk.js";
+import { emptyView, foldEvent, type TaskView, taskMessage } from "./task-view.js";
+import type { MessageRef, ThreadApi } from "./types.js";
+
+interface Live {
+  view: TaskView;
+  thread: ThreadRef;
+  ref?: MessageRef;
+  lastEditAt: number;
+  timer?: NodeJS.Timeout;
+  chain: Promise<void>;
+  finished: boolean;
+}
+
+const MAX_RATE_LIMIT_WAITS = 3;
+
+/**
+ * Turns a channel's task events into one live message per task in the originating thread:
+ * posted once (or found again after a restart), edited at the platform's pace, finalised with the result.
+ */
+export function createReplySink(deps: { channel: string; api: ThreadApi; store: Store; logger: Logger; now?: () => number }) {
+  const { channel, api, store, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const live = new Map<string, Live>();
+  const outputLimit = Math.max(200, Math.floor(api.textLimit * 0.6));
+
+  async function withRateLimit(work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof RateLimitedError) || attempt >= MAX_RATE_LIMIT_WAITS) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(error.retryAfterMs, 30_000)));
+      }
+    }
+  }
+
+  async function render(task: Live): Promise<void> {
+    const message = taskMessage(task.view, outputLimit);
+    if (!task.ref) {
+      const stored = store.replyRef(task.view.taskId, channel) as MessageRef | undefined;
+      if (stored) task.ref = stored;
+    }
+    await withRateLimit(async () => {
+      if (task.ref) await api.update(task.ref, message);
+      else {
+        task.ref = await api.post(task.thread, message);
+        store.saveReplyRef(task.view.taskId, channel, task.ref);
+        store.kvSet(`reply:${channel}:${task.ref.id}`, task.view.taskId);
+      }
+    });
+    task.lastEditAt = now();
+    if (task.finished && task.view.output && task.view.output.length > outputLimit) {
+      for (const chunk of chunkText(task.view.output.slice(outputLimit), api.textLimit)) await withRateLimit(async () => void (await api.postText(task.thread, chunk)));
+    }
+  }
+
+  function schedule(task: Live, immediate: boolean): void {
+    if (task.timer) return;
+    const wait = immediate ? 0 : Math.max(0, task.lastEditAt + api.minEditIntervalMs - now());
+    task.timer = setTimeout(() => {
+      task.timer = undefined;
+      task.chain = task.chain.then(() => render(task)).catch((error: unknown) => logger.warn(`${channel}: could not update the thread: ${errorMessage(error)}`));
+    }, wait);
+  }
+
+  const sink = (event: TaskEvent) => {
+    let task = live.get(event.taskId);
+    if (!task) {
+      const record = store.getTask(event.taskId);
+      const thread = record?.request.origin.thread;
+      if (!record || record.request.origin.kind !== channel || !thread) return;
+      task = { view: emptyView(event.taskId, record.request.description), thread, lastEditAt: 0, chain: Promise.resolve(), finished: false };
+      live.set(event.taskId, task);
+    }
+    task.view = foldEvent(task.view, event);
+    if (isTerminal(event)) {
+      task.finished = true;
+      if (task.timer) clearTimeout(task.timer);
+      task.timer = undefined;
+      const done = task;
+      done.chain = done.chain
+        .then(() => render(done))
+        .catch((error: unknown) => logger.warn(`${channel}: could not post the result: ${errorMessage(error)}`))
+        .finally(() => live.delete(event.taskId));
+      return;
+    }
+    schedule(task, task.ref === undefined && task.lastEditAt === 0);
+  };
+
+  return {
+    sink,
+    /** Resolves once every pending post/edit has been sent (tests, graceful shutdown). */
+    async flush(): Promise<void> {
+      for (let i = 0; i < 50 && [...live.values()].some((t) => t.timer); i++) await new Promise((r) => setTimeout(r, 20));
+      await Promise.all([...live.values()].map((t) => t.chain));
+    },
+  };
+}

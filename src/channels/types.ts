@@ -1,0 +1,82 @@
+import type { Hono } from "hono";
+import type { EventSink } from "../core/events.js";
+import type { RichMessage } from "../core/rich-message.js";
+import type { ThreadRef } from "../core/task.js";
+import type { ChannelPolicy } from "./policy.js";
+
+/** Where a posted message lives, as the platform identifies it (serialisable; stored per task). */
+export interface MessageRef {
+  thread: ThreadRef;
+  id: string;
+  extra?: Record<string, string>;
+}
+
+/**
+ * The outbound half of a channel: post, edit and react in a thread using only stored references
+ * (every reply is "proactive"; no live request context is kept).
+ */
+export interface ThreadApi {
+  post(thread: ThreadRef, message: RichMessage): Promise<MessageRef>;
+  update(ref: MessageRef, message: RichMessage): Promise<void>;
+  /** Plain text in the thread: refusals, budget messages, continuation chunks of a long result. */
+  postText(thread: ThreadRef, text: string): Promise<MessageRef | undefined>;
+  react?(thread: ThreadRef, messageId: string, emoji: "eyes" | "check" | "x"): Promise<void>;
+  /** Longest text the platform accepts in one message body; longer results are split. */
+  textLimit: number;
+  /** The platform's sensible edit rate for one message. */
+  minEditIntervalMs: number;
+}
+
+/** A platform event turned into plain data by the channel's parser. */
+export interface InboundMessage {
+  channel: string;
+  /** The platform's delivery/event id, recorded before the ack so a retry never runs twice. */
+  deliveryKey: string;
+  thread: ThreadRef;
+  /** The message that triggered this (reactions go on it). */
+  messageId?: string;
+  user: string;
+  /** Platform-specific container ids checked against allow_channels (channel, guild, team, chat). */
+  places: string[];
+  text: string;
+  /** @-mentioned, a DM, a slash command, or a reply in a thread the bot is already engaged in. */
+  addressed: boolean;
+  isDirect: boolean;
+}
+
+/** What a channel may ask of the hub (and nothing more). */
+export interface ChannelContext {
+  policy: ChannelPolicy;
+  /** Verify → this → ack: durable, deduplicated; returns quickly. */
+  receive(message: InboundMessage, api: ThreadApi): Promise<ReceiveOutcome>;
+  /** Stop button / 🛑 reaction / the word "stop": cancels the task, by id or by the message showing it. */
+  cancelTask(taskId: string, reason: string): boolean;
+  taskForMessage(channel: string, messageId: string): string | undefined;
+  activeTaskInThread(channel: string, thread: ThreadRef): string | undefined;
+  isEngaged(channel: string, thread: ThreadRef): boolean;
+}
+
+export type ReceiveOutcome =
+  | { kind: "queued"; taskId: string }
+  | { kind: "duplicate"; taskId?: string }
+  | { kind: "ignored"; reason: string }
+  | { kind: "refused"; reason: string }
+  | { kind: "stopped"; taskId?: string };
+
+export interface ChannelAdapter {
+  name: string;
+  /** HTTP routes under /channels/<name>/… (webhooks, interactions). */
+  mount?(app: Hono): void;
+  /** Long-lived connections (Discord gateway, Slack Socket Mode, Telegram polling). */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+  /** The outbound API used to answer in threads. */
+  api: ThreadApi;
+  /** `openkoi doctor`: one cheap authenticated call. */
+  check?(): Promise<string>;
+}
+
+/** Each channel module exports `createChannel(rawConfig, ctx)`. */
+export type ChannelFactory = (rawConfig: unknown, ctx: ChannelContext) => Promise<ChannelAdapter>;
+
+export type { EventSink };
