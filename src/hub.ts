@@ -2,12 +2,14 @@
  * The one composition root: config → providers, skills, tools, store → something that runs tasks.
  * Everything concrete is wired here and nowhere else.
  */
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Limits } from "./agent/budget.js";
 import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import { sanitizedEnv } from "./agent/tools/shell.js";
-import type { AgentDeps, BoundModel } from "./agent/types.js";
+import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
+import type { LoadedIntegration } from "./integrations/index.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
@@ -18,6 +20,7 @@ import type { ModelRef } from "./core/model.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
+import type { ChannelAdapter } from "./channels/types.js";
 import type { RouteMounter } from "./server/app.js";
 import type { ServerHandle } from "./server/serve.js";
 import { createStateFileSink } from "./state/files.js";
@@ -29,8 +32,10 @@ export interface Hub {
   logger: Logger;
   providers: ProviderRegistry;
   store: Store;
-  /** Extra tools beyond the built-ins (integrations), registered by the composition root. */
-  extraTools: Tool[];
+  /** The configured integrations (their SDKs load on first use). */
+  integrations: LoadedIntegration[];
+  /** Per-origin hooks around a task (set when channels load; e.g. GitHub's worktree and pull request). */
+  taskHooks: Map<string, Pick<ChannelAdapter, "prepare" | "finish">>;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
   /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
@@ -64,6 +69,19 @@ async function bind(providers: ProviderRegistry, ref: ModelRef): Promise<BoundMo
   return { provider: await providers.get(ref.provider), ref };
 }
 
+/** Wraps a write tool so its call is recorded now and only performed once the work has passed review. */
+function holdUntilPassed(tool: Tool, held: HeldAction[]): Tool {
+  return {
+    ...tool,
+    async run(input, context) {
+      const parsed = tool.schema.safeParse(input);
+      if (!parsed.success) return tool.run(input, context);
+      held.push({ callId: randomUUID(), name: tool.name, input, run: () => tool.run(parsed.data, context) });
+      return { output: `Held: ${tool.name} will run only after the work passes review (require_passing_score). Continue as if it succeeded.` };
+    },
+  };
+}
+
 async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   const { config, paths, providers } = hub;
   const executorRef = await providers.resolveModel(request.options.model ?? config.models.executor);
@@ -80,12 +98,17 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
         (signal) => runLint(request.workspace, config.evaluation.lint_command, { signal, timeoutMs }),
       ]
     : [];
+  const held: HeldAction[] = [];
+  const integrationTools = hub.integrations.flatMap((integration) =>
+    integration.tools.map((tool): Tool => (integration.requirePassingScore && tool.class !== "read" ? holdUntilPassed(tool, held) : tool)),
+  );
   return {
     executor: await bind(providers, roles.executor),
     evaluator: await bind(providers, roles.evaluator),
     planner: await bind(providers, roles.planner),
     price: (ref, usage) => providers.price(ref, usage),
-    tools: [...builtinTools({ shellTimeoutSeconds: config.shell.timeout_seconds }), ...hub.extraTools],
+    tools: [...builtinTools({ shellTimeoutSeconds: config.shell.timeout_seconds }), ...integrationTools],
+    heldActions: () => held,
     rubric: { name: evaluator.name, body: evaluator.body, dimensions: evaluator.dimensions },
     guidance: selectTaskSkills(skills, request.description).map((s) => ({ name: s.name, body: s.body })),
     checks,
@@ -97,7 +120,7 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
 
 async function wireChannels(hub: Hub, server: ServerHandle) {
   const configs = hub.config.channels;
-  const names = Object.keys(configs).filter((n) => n !== "github");
+  const names = Object.keys(configs);
   if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
   const { loadChannels } = await import("./channels/index.js");
   const { createChannelContext } = await import("./channels/context.js");
@@ -118,6 +141,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
       }),
     hub.logger,
   );
+  for (const adapter of adapters) if (adapter.prepare || adapter.finish) hub.taskHooks.set(adapter.name, adapter);
   const replies = adapters.map((a) => createReplySink({ channel: a.name, api: a.api, store: hub.store, logger: hub.logger }));
   for (const adapter of adapters) await adapter.start?.();
   return {
@@ -145,21 +169,28 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     logger,
     providers,
     store,
-    extraTools: [],
+    integrations: Object.keys(config.integrations).length ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>) : [],
+    taskHooks: new Map(),
     async runTask(request, sinks, signal) {
       const request_ = { ...request, workspace: resolve(request.workspace) };
       const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateSink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
         logger.warn(`event sink failed: ${errorMessage(error)}`),
       );
-      let deps: AgentDeps;
+      const hooks = hub.taskHooks.get(request.origin.kind);
+      let prepared = request_;
+      let outcome: TaskEventBody;
       try {
-        deps = await agentDeps(hub, request_);
+        if (hooks?.prepare) prepared = await hooks.prepare(request_, signal);
+        const deps = await agentDeps(hub, prepared);
+        outcome = await runAgent(prepared, deps, emit, signal);
       } catch (error) {
-        const body: TaskEventBody = { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
-        emit(body);
-        return body;
+        outcome = { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
+        emit(outcome);
       }
-      return runAgent(request_, deps, emit, signal);
+      if (hooks?.finish) {
+        await hooks.finish(prepared, outcome).catch((error: unknown) => logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`));
+      }
+      return outcome;
     },
     channels: (server) => wireChannels(hub, server),
     close() {

@@ -11,6 +11,8 @@ import { z } from "zod";
 export interface Execution {
   output: string;
   filesChanged: string[];
+  /** Side-effecting calls (non-read tools) as `name(input)`: part of what the attempt produced. */
+  actions: string[];
   toolLoopTripped: boolean;
 }
 
@@ -49,18 +51,21 @@ export async function execute(ctx: RunContext, iteration: number, system: string
   const specs = toolSpecs(tools);
   const { warning, critical, circuitBreaker } = ctx.deps.limits.toolLoop;
   const files = new Set<string>();
+  const actions: string[] = [];
   const texts: string[] = [];
   let calls = 0;
   for (;;) {
     const response = await callModel(ctx, "executor", "execute", { system, messages, tools: specs, maxTokens: 4096, temperature: 0.2 });
     if (response.text.trim()) texts.push(response.text.trim());
-    if (response.toolCalls.length === 0) return { output: texts.join("\n\n"), filesChanged: [...files], toolLoopTripped: false };
+    if (response.toolCalls.length === 0) return { output: texts.join("\n\n"), filesChanged: [...files], actions, toolLoopTripped: false };
     messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
     for (const call of response.toolCalls) {
       calls += 1;
       ctx.budget.check();
       ctx.emit({ type: "tool.called", iteration, callId: call.id, name: call.name, input: call.input });
       const result = await runTool(ctx, tools, call);
+      const tool = tools.find((t) => t.name === call.name);
+      if (tool && tool.class !== "read" && tool.name !== "write_file" && tool.name !== "edit_file") actions.push(`${call.name}(${JSON.stringify(call.input)})`);
       for (const f of result.filesChanged ?? []) files.add(f);
       const output = truncateToolOutput(result.output, ctx.deps.toolOutputDir);
       ctx.emit({ type: "tool.result", iteration, callId: call.id, name: call.name, output: output.slice(0, 2000), isError: result.isError ?? false, filesChanged: result.filesChanged ?? [] });
@@ -70,7 +75,7 @@ export async function execute(ctx: RunContext, iteration: number, system: string
       const message = `Tool loop detected: ${calls} tool calls exceeded the circuit breaker limit of ${circuitBreaker}`;
       ctx.emit({ type: "budget.warning", kind: "tool_loop", used: calls, limit: circuitBreaker, message });
       texts.push(`[ABORTED: ${message}]`);
-      return { output: texts.join("\n\n"), filesChanged: [...files], toolLoopTripped: true };
+      return { output: texts.join("\n\n"), filesChanged: [...files], actions, toolLoopTripped: true };
     }
     if (calls >= critical && calls - response.toolCalls.length < critical) {
       messages.push({ role: "user", content: TOOL_LOOP_WARNING });

@@ -7,10 +7,12 @@ import { execute, fingerprint } from "./execute.js";
 import { makePlan, revisePlan } from "./plan.js";
 import { BEGIN_MESSAGE, executorSystemPrompt, refineMessage } from "./prompts/execute.js";
 import { decide } from "./stop-rules.js";
-import type { AgentDeps, RunContext } from "./types.js";
+import type { AgentDeps, HeldAction, RunContext } from "./types.js";
 
 interface Attempt {
   iteration: number;
+  /** Side effects this attempt asked for while they are held until the work passes. */
+  held: HeldAction[];
   output: string;
   fingerprint: string;
   text: string;
@@ -74,15 +76,18 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
       iterations = i;
       emit({ type: "iteration.started", iteration: i, maxIterations: runs });
       const messages = last ? [{ role: "user" as const, content: refineMessage(last.output, feedback) }] : [{ role: "user" as const, content: BEGIN_MESSAGE }];
+      const heldBefore = deps.heldActions?.().length ?? 0;
       const exec = await execute(ctx, i, executorSystemPrompt(request, plan, deps.guidance), messages);
       for (const f of exec.filesChanged) filesChanged.add(f);
       const files = readChangedFiles(request.workspace, [...filesChanged]);
+      const output = exec.actions.length ? `${exec.output}\n\nActions taken:\n${exec.actions.map((a) => `- ${a}`).join("\n")}` : exec.output;
       const attempt: Attempt = {
         iteration: i,
         output: exec.output,
-        fingerprint: fingerprint(exec.output, files),
-        text: [exec.output, ...files.map((f) => `${f.path}\n${f.content}`)].join("\n"),
+        fingerprint: fingerprint(output, files),
+        text: [output, ...files.map((f) => `${f.path}\n${f.content}`)].join("\n"),
         score: 0,
+        held: deps.heldActions?.().slice(heldBefore) ?? [],
       };
       if (maxIterations === 0) {
         decision = "accept";
@@ -92,7 +97,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
           emit({ type: "eval.skipped", iteration: i, reason: "output unchanged since the last evaluation" });
         } else {
           const previous = last?.evaluation ? { evaluation: last.evaluation, text: last.text } : undefined;
-          const evaluation = await evaluate(ctx, { output: exec.output, files, text: attempt.text }, previous);
+          const evaluation = await evaluate(ctx, { output, files, text: attempt.text }, previous);
           attempt.evaluation = evaluation;
           emit({ type: "eval.done", iteration: i, score: evaluation.score, dimensions: evaluation.dimensions, findings: evaluation.findings, evaluator: deps.rubric.name, incremental: evaluation.incremental });
         }
@@ -117,12 +122,30 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
       }
       last = attempt;
     }
+    const passed = maxIterations === 0 || (best?.score ?? 0) >= qualityThreshold;
+    await releaseHeld(ctx, iterations, passed, best);
     terminal = finish(decision);
   } catch (error) {
     terminal = failure(error, signal, best !== undefined, finish, iterations, filesChanged);
   }
   emit(terminal);
   return terminal;
+}
+
+/** Runs the side effects held until the work passed review; drops them (and says so) when it did not. */
+async function releaseHeld(ctx: RunContext, iteration: number, passed: boolean, best: Attempt | undefined): Promise<void> {
+  // Only the accepted attempt's actions run: an earlier, rejected attempt's email is never sent.
+  const held = best?.held ?? [];
+  if (held.length === 0) return;
+  if (!passed) {
+    if (best) best.output += `\n\n[${held.length} held action(s) not run: the work did not pass review: ${held.map((h) => h.name).join(", ")}]`;
+    return;
+  }
+  for (const action of held) {
+    ctx.emit({ type: "tool.called", iteration, callId: action.callId, name: action.name, input: action.input });
+    const result = await action.run().catch((error: unknown) => ({ output: `Error: ${errorMessage(error)}`, isError: true, filesChanged: [] }));
+    ctx.emit({ type: "tool.result", iteration, callId: action.callId, name: action.name, output: result.output.slice(0, 2000), isError: result.isError ?? false, filesChanged: result.filesChanged ?? [] });
+  }
 }
 
 function failure(

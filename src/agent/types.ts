@@ -1,7 +1,7 @@
 import type { TaskEventBody } from "../core/events.js";
 import type { ChatRequest, ChatResponse, ModelProvider, ModelRef, Usage } from "../core/model.js";
 import type { TaskRequest } from "../core/task.js";
-import type { Tool } from "../core/tool.js";
+import type { Tool, ToolResult } from "../core/tool.js";
 import type { Budget, Limits } from "./budget.js";
 import type { CheckResult } from "./evaluate.js";
 
@@ -32,6 +32,15 @@ export interface AgentDeps {
   toolOutputDir: string;
   /** Environment for shell commands (secrets stripped). */
   shellEnv?: Record<string, string>;
+  /** Write side effects held until the evaluator's score passes (require_passing_score); run just before completion. */
+  heldActions?: () => HeldAction[];
+}
+
+export interface HeldAction {
+  callId: string;
+  name: string;
+  input: unknown;
+  run(): Promise<ToolResult>;
 }
 
 export interface RunContext {

@@ -8,6 +8,7 @@ const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory }>
   discord: () => import("./discord/index.js"),
   teams: () => import("./teams/index.js"),
   telegram: () => import("./telegram/index.js"),
+  github: () => import("./github/index.js"),
 };
 
 export const CHANNEL_NAMES = Object.keys(FACTORIES);
@@ -20,7 +21,7 @@ export async function loadChannels(
   const adapters: ChannelAdapter[] = [];
   for (const [name, raw] of Object.entries(configs)) {
     const load = FACTORIES[name];
-    if (!load) continue; // other tables (e.g. github) are wired elsewhere
+    if (!load) continue;
     const { createChannel } = await load();
     adapters.push(await createChannel(raw, contextFor(name, parsePolicy(raw))));
     logger.info(`channel ${name} ready`);

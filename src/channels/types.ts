@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import type { EventSink } from "../core/events.js";
+import type { EventSink, TaskEventBody } from "../core/events.js";
 import type { RichMessage } from "../core/rich-message.js";
-import type { ThreadRef } from "../core/task.js";
+import type { TaskRequest, ThreadRef } from "../core/task.js";
 import type { ChannelPolicy } from "./policy.js";
 
 /** Where a posted message lives, as the platform identifies it (serialisable; stored per task). */
@@ -74,6 +74,13 @@ export interface ChannelAdapter {
   api: ThreadApi;
   /** `openkoi doctor`: one cheap authenticated call. */
   check?(): Promise<string>;
+  /**
+   * Optional per-task hooks for tasks of this origin, run by the hub around the agent:
+   * `prepare` may refuse (throw) or return the request with a workspace made ready (e.g. a git worktree);
+   * `finish` sees the terminal event (e.g. commit, push, open the pull request). Both are re-run after a crash.
+   */
+  prepare?(request: TaskRequest, signal: AbortSignal): Promise<TaskRequest>;
+  finish?(request: TaskRequest, outcome: TaskEventBody): Promise<void>;
 }
 
 /** Each channel module exports `createChannel(rawConfig, ctx)`. */

@@ -97,6 +97,30 @@ const server = z
   })
   .prefault({});
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const digest = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** A cron expression (checked when the scheduler starts); default every day at 08:00. */
+    schedule: z.string().min(1).default("0 8 * * *"),
+    to: z.array(z.email("expected an email address, e.g. to = [\"you@example.com\"]")).default([]),
+    /** The sender; integrations.email.from when absent. */
+    from: z.string().min(3).optional(),
+    /** How far back each digest looks from its scheduled time. */
+    since_hours: z.number().positive().max(24 * 31).default(24),
+    /** IANA name (e.g. "Europe/Berlin") for the schedule and the times shown; the machine's local zone when absent. */
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. "Europe/Berlin"').optional(),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     models,
@@ -107,10 +131,14 @@ export const configSchema = z
     shell,
     api,
     server,
-    channels: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    integrations: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    digest,
+    /** Each channel validates its own table when it loads (src/channels/<name>/config.ts). */
+    channels: z.partialRecord(z.enum(["slack", "discord", "teams", "telegram", "github"]), z.record(z.string(), z.unknown())).default({}),
+    /** Each integration validates its own table when it loads (src/integrations/<name>/config.ts). */
+    integrations: z.partialRecord(z.enum(["github", "jira", "linear", "notion", "gdocs", "email"]), z.record(z.string(), z.unknown())).default({}),
   })
   .prefault({});
 
 export type Config = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof provider>;
+export type DigestConfig = z.infer<typeof digest>;

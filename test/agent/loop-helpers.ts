@@ -1,0 +1,49 @@
+import { DEFAULT_LIMITS, type Limits } from "../../src/agent/budget.js";
+import { runAgent } from "../../src/agent/loop.js";
+import { builtinTools } from "../../src/agent/tools/index.js";
+import type { AgentDeps } from "../../src/agent/types.js";
+import { createEmitter, type TaskEvent, type TaskEventBody } from "../../src/core/events.js";
+import type { TaskRequest } from "../../src/core/task.js";
+import type { Tool } from "../../src/core/tool.js";
+import { createOpenAIProvider } from "../../src/providers/openai.js";
+import type { ModelFake } from "../fakes/openai-fake.js";
+import { tempDir } from "../helpers/cli.js";
+
+export function request(overrides: Partial<TaskRequest> = {}, options: Partial<TaskRequest["options"]> = {}): TaskRequest {
+  return {
+    id: `t-${Math.random().toString(36).slice(2)}`,
+    description: "Do the task",
+    options: { maxIterations: 3, qualityThreshold: 0.8, ...options },
+    origin: { kind: "cli" },
+    workspace: tempDir("loop-ws"),
+    ...overrides,
+  };
+}
+
+/** The real loop with the real OpenAI provider pointed at the scripted fake. */
+export async function runLoop(
+  fake: ModelFake,
+  req: TaskRequest,
+  opts: { limits?: Partial<Limits>; tools?: Tool[]; price?: AgentDeps["price"]; signal?: AbortSignal; deps?: Partial<AgentDeps> } = {},
+): Promise<{ result: TaskEventBody; events: TaskEvent[]; toolOutputDir: string }> {
+  const provider = createOpenAIProvider({ id: "openai", apiKey: "sk-test", baseURL: fake.baseURL });
+  const bound = { provider, ref: { provider: "openai", model: "gpt-4.1" } };
+  const toolOutputDir = tempDir("tool-output");
+  const deps: AgentDeps = {
+    executor: bound,
+    evaluator: bound,
+    planner: bound,
+    price: opts.price ?? (() => ({ costUsd: 0, priced: false })),
+    tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30 }),
+    rubric: { name: "general", body: "Judge it.", dimensions: [{ name: "correctness", weight: 0.6 }, { name: "style", weight: 0.4 }] },
+    guidance: [],
+    checks: [],
+    limits: { ...DEFAULT_LIMITS, ...opts.limits, toolLoop: { ...DEFAULT_LIMITS.toolLoop, ...opts.limits?.toolLoop } },
+    toolOutputDir,
+    ...opts.deps,
+  };
+  const events: TaskEvent[] = [];
+  const emit = createEmitter(req.id, [(e) => events.push(e)]);
+  const result = await runAgent(req, deps, emit, opts.signal ?? new AbortController().signal);
+  return { result, events, toolOutputDir };
+}

@@ -1,0 +1,195 @@
+import { createHmac } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeServer, startFake, waitFor } from "../fakes/http.js";
+import { type HubHarness, startHubHarness } from "../helpers/hub-harness.js";
+import { loopScript } from "../helpers/scripted-model.js";
+
+let harness: HubHarness | undefined;
+let receiver: FakeServer | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await receiver?.close();
+  harness = undefined;
+  receiver = undefined;
+});
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+/** Reads an SSE stream until a terminal event (or the limit), returning the parsed events with ids. */
+async function readSse(url: string, headers: Record<string, string> = {}, limit = 100) {
+  const res = await fetch(url, { headers });
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const events: Array<{ id: number; type: string; data: Record<string, unknown> }> = [];
+  while (events.length < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut = buffer.indexOf("\n\n");
+    while (cut >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const fields = Object.fromEntries(block.split("\n").filter((l) => l && !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+      if (fields.data) events.push({ id: Number(fields.id), type: String(fields.event), data: JSON.parse(fields.data) });
+      cut = buffer.indexOf("\n\n");
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe("REST API over real HTTP", () => {
+  it("creates a task (202 after it is stored), lists it, shows its detail and streams its events", async () => {
+    harness = await startHubHarness();
+    const api = `${harness.url}/api/v1`;
+    const created = await post(`${api}/tasks`, { description: "Fix the login bug", max_iterations: 2, quality_threshold: 0.7, metadata: { ticket: "ENG-1" } });
+    expect(created.status).toBe(202);
+    expect(created.json.urls.events).toBe(`/api/v1/tasks/${created.json.id}/events`);
+    expect(harness.hub.store.getTask(created.json.id)).toBeDefined();
+    const events = await readSse(`${harness.url}${created.json.urls.events}`);
+    expect(events[0]?.type).toBe("task.queued");
+    expect(events.at(-1)?.type).toBe("task.completed");
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+
+    const detail = await (await fetch(`${api}/tasks/${created.json.id}`)).json();
+    expect(detail).toMatchObject({ status: "completed", max_iterations: 2, quality_threshold: 0.7, metadata: { ticket: "ENG-1" }, iterations: 1 });
+    expect(detail.iteration_details[0].scores).toBeDefined();
+    expect(detail.result).toBe("All done: wrote answer.md.");
+    expect(detail.cost_usd).toBeGreaterThan(0);
+
+    const list = await (await fetch(`${api}/tasks?status=completed&limit=1`)).json();
+    expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([created.json.id]);
+
+    // Resume: only events after Last-Event-ID are replayed.
+    const resumed = await readSse(`${harness.url}${created.json.urls.events}`, { "last-event-id": String(events.length - 2) });
+    expect(resumed.map((e) => e.id)).toEqual([events.length - 1, events.length]);
+
+    const status = await (await fetch(`${api}/status`)).json();
+    expect(status).toMatchObject({ queue_depth: 0, running: [] });
+    expect(status.today.tasks).toBe(1);
+    const cost = await (await fetch(`${api}/cost?since=2020-01-01`)).json();
+    expect(cost.by_model[0].model).toBe("openai/gpt-4.1");
+  });
+
+  it("honours max_iterations, quality_threshold and model from the request", async () => {
+    harness = await startHubHarness();
+    harness.model.respondWith(loopScript({ execute: () => ({ text: "did it" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 6])) }) }));
+    const created = await post(`${harness.url}/api/v1/tasks`, { description: "Tune it", max_iterations: 3, quality_threshold: 0.5, model: "openai/gpt-4.1-mini" });
+    const task = await harness.settle(created.json.id);
+    expect(task.status).toBe("completed");
+    expect(task.iterations).toBe(1); // 0.6 ≥ 0.5: the requested threshold was used
+    expect(harness.model.chats().every((c) => c.model === "gpt-4.1-mini")).toBe(true);
+  });
+
+  it("validates input with clear 4xx errors", async () => {
+    harness = await startHubHarness();
+    const url = `${harness.url}/api/v1/tasks`;
+    const blank = await post(url, { description: "   " });
+    expect(blank.status).toBe(400);
+    expect(blank.json.error.message).toContain("description");
+    const range = await post(url, { description: "x", max_iterations: 50 });
+    expect(range.json.error.message).toMatch(/^max_iterations:/);
+    const unknown = await post(url, { description: "x", colour: "blue" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toContain("colour");
+    const workspace = await post(url, { description: "x", workspace: "/etc" });
+    expect(workspace.json.error.message).toContain("not an allowed workspace");
+    const badJson = await post(url, "{nope");
+    expect(badJson.json.error.code).toBe("INVALID_JSON");
+    const type = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    expect(type.status).toBe(415);
+    const huge = await post(url, { description: "x".repeat(1024 * 1024 + 10) });
+    expect(huge.status).toBe(413);
+    const missing = await fetch(`${url}/nope`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("NOT_FOUND");
+    expect(harness.hub.store.listTasks().tasks).toHaveLength(0);
+  });
+
+  it("returns the same task for the same Idempotency-Key", async () => {
+    harness = await startHubHarness();
+    const url = `${harness.url}/api/v1/tasks`;
+    const a = await post(url, { description: "once" }, { "idempotency-key": "k-1" });
+    const b = await post(url, { description: "once" }, { "idempotency-key": "k-1" });
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(200);
+    expect(b.json.id).toBe(a.json.id);
+    expect(harness.hub.store.listTasks().tasks).toHaveLength(1);
+  });
+
+  it("requires the bearer token on every endpoint but /health", async () => {
+    harness = await startHubHarness({ api: { port: 0, token: "s3cret" } });
+    expect((await fetch(`${harness.url}/health`)).status).toBe(200);
+    for (const path of ["/api/v1/tasks", "/api/v1/status", "/api/v1/cost"]) {
+      expect((await fetch(`${harness.url}${path}`)).status).toBe(401);
+      expect((await fetch(`${harness.url}${path}`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+      expect((await fetch(`${harness.url}${path}`, { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
+    }
+    const denied = await post(`${harness.url}/api/v1/tasks`, { description: "x" });
+    expect(denied.status).toBe(401);
+    expect(denied.json.error.code).toBe("UNAUTHORIZED");
+  });
+
+  it("cancels a task stuck in a long shell command, killing the command", async () => {
+    harness = await startHubHarness();
+    harness.model.respondWith(
+      loopScript({ execute: () => ({ toolCalls: [{ name: "run_command", input: { command: "sleep 30; echo finished > late.txt" } }] }), judge: (_n, d) => ({ scores: Object.fromEntries(d.map((x) => [x, 9])) }) }),
+    );
+    const created = await post(`${harness.url}/api/v1/tasks`, { description: "run the slow thing" });
+    const id = created.json.id as string;
+    await waitFor(() => harness?.hub.store.events(id).some((e) => e.type === "tool.called"), 5000, "the shell tool to start");
+    const started = Date.now();
+    const cancel = await post(`${harness.url}/api/v1/tasks/${id}/cancel`, {});
+    expect(cancel.status).toBe(202);
+    const task = await harness.settle(id);
+    expect(task.status).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(5000);
+    const again = await post(`${harness.url}/api/v1/tasks/${id}/cancel`, {});
+    expect(again.status).toBe(409);
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(`${harness.workspace}/late.txt`)).toBe(false);
+  });
+
+  it("cancels a queued task before it runs", async () => {
+    harness = await startHubHarness({ server: { concurrency: 1 } });
+    harness.hold();
+    const first = await post(`${harness.url}/api/v1/tasks`, { description: "first" });
+    const second = await post(`${harness.url}/api/v1/tasks`, { description: "second" });
+    await waitFor(() => harness?.hub.store.getTask(first.json.id)?.status === "running", 5000, "the first task to run");
+    const cancel = await post(`${harness.url}/api/v1/tasks/${second.json.id}/cancel`, {});
+    expect(cancel.json.status).toBe("cancelled");
+    harness.release();
+    await harness.settle(first.json.id);
+    expect(harness.hub.store.getTask(second.json.id)?.status).toBe("cancelled");
+    expect(harness.hub.store.events(second.json.id).map((e) => e.type)).toEqual(["task.queued", "task.cancelled"]);
+  });
+});
+
+describe("outbound webhooks", () => {
+  it("signs the body, retries a failing receiver and records the delivery", async () => {
+    let calls = 0;
+    receiver = await startFake("receiver", () => {
+      calls += 1;
+      return calls <= 2 ? { status: 503, text: "busy" } : { status: 204 };
+    });
+    harness = await startHubHarness({ api: { port: 0, webhooks: { on_task_complete: `${receiver.url}/done`, secret: "whsec" } } });
+    const created = await post(`${harness.url}/api/v1/tasks`, { description: "notify me" });
+    await harness.settle(created.json.id);
+    await waitFor(() => receiver?.requests.length === 3, 5000, "three webhook attempts");
+    for (const req of receiver.requests) {
+      const expected = `sha256=${createHmac("sha256", "whsec").update(req.raw).digest("hex")}`;
+      expect(req.headers["x-openkoi-signature"]).toBe(expected);
+    }
+    expect(new Set(receiver.requests.map((r) => r.headers["x-openkoi-delivery"])).size).toBe(1);
+    const body = receiver.requests[0]?.body as { event: string; data: { task_id: string; score: number } };
+    expect(body.event).toBe("task.completed");
+    expect(body.data.task_id).toBe(created.json.id);
+    await waitFor(() => harness?.hub.store.webhookDeliveries.list({ taskId: created.json.id })[0]?.status === "delivered", 5000, "the delivery record");
+    expect(harness.hub.store.webhookDeliveries.list({ taskId: created.json.id })[0]).toMatchObject({ attempts: 3, responseStatus: 204 });
+  });
+});
