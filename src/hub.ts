@@ -9,7 +9,7 @@ import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import { sanitizedEnv } from "./agent/tools/shell.js";
 import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
-import type { LoadedIntegration } from "./integrations/index.js";
+import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
@@ -19,11 +19,11 @@ import { createLogger, type Logger, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
+import type { LoadedIntegration } from "./integrations/index.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
-import type { ChannelAdapter } from "./channels/types.js";
 import type { RouteMounter } from "./server/app.js";
 import type { ServerHandle } from "./server/serve.js";
-import { createStateFileSink } from "./state/files.js";
+import { createStateFiles } from "./state/files.js";
 import { openStore, type Store } from "./store/index.js";
 
 export interface Hub {
@@ -161,7 +161,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL));
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
-  const stateSink = createStateFileSink(paths.stateDir);
+  const stateFiles = createStateFiles(paths.stateDir);
 
   const hub: Hub = {
     config,
@@ -169,11 +169,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     logger,
     providers,
     store,
-    integrations: Object.keys(config.integrations).length ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>) : [],
+    integrations: Object.keys(config.integrations).length
+      ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>)
+      : [],
     taskHooks: new Map(),
     async runTask(request, sinks, signal) {
       const request_ = { ...request, workspace: resolve(request.workspace) };
-      const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateSink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
+      const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateFiles.sink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
         logger.warn(`event sink failed: ${errorMessage(error)}`),
       );
       const hooks = hub.taskHooks.get(request.origin.kind);
@@ -188,12 +190,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         emit(outcome);
       }
       if (hooks?.finish) {
-        await hooks.finish(prepared, outcome).catch((error: unknown) => logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`));
+        await hooks
+          .finish(prepared, outcome)
+          .catch((error: unknown) => logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`));
       }
       return outcome;
     },
     channels: (server) => wireChannels(hub, server),
     close() {
+      stateFiles.flush();
       store.close();
     },
   };

@@ -58,8 +58,10 @@ export function createBudget(limits: Limits, emit: (body: TaskEventBody) => void
       const elapsedS = (now() - startedAt) / 1000;
       warnOnce("time", elapsedS, limits.timeoutSeconds);
       if (tokens >= limits.tokenBudget) throw new BudgetExceeded("abort_budget", `Token budget exhausted: ${tokens} of ${limits.tokenBudget} tokens used`);
-      if (costUsd >= limits.maxCostUsd) throw new BudgetExceeded("abort_budget", `Cost limit reached: $${costUsd.toFixed(4)} of $${limits.maxCostUsd.toFixed(2)}`);
-      if (elapsedS >= limits.timeoutSeconds) throw new BudgetExceeded("abort_timeout", `Time limit reached: ${Math.round(elapsedS)} s of ${limits.timeoutSeconds} s`);
+      if (costUsd >= limits.maxCostUsd)
+        throw new BudgetExceeded("abort_budget", `Cost limit reached: $${costUsd.toFixed(4)} of $${limits.maxCostUsd.toFixed(2)}`);
+      if (elapsedS >= limits.timeoutSeconds)
+        throw new BudgetExceeded("abort_timeout", `Time limit reached: ${Math.round(elapsedS)} s of ${limits.timeoutSeconds} s`);
     },
     get tokens() {
       return tokens;

@@ -14,7 +14,10 @@ export function truncateToolOutput(output: string, toolOutputDir: string): strin
   let head = lines.slice(0, MAX_TOOL_LINES).join("\n");
   if (Buffer.byteLength(head) > MAX_TOOL_BYTES) {
     // Cut on a character boundary, not a byte offset.
-    head = Buffer.from(head).subarray(0, MAX_TOOL_BYTES).toString("utf8").replace(/\uFFFD$/, "");
+    head = Buffer.from(head)
+      .subarray(0, MAX_TOOL_BYTES)
+      .toString("utf8")
+      .replace(/\uFFFD$/, "");
   }
   let where = "disk (could not be saved)";
   try {
@@ -52,8 +55,8 @@ export function pruneMessages(messages: ChatMessage[]): ChatMessage[] | undefine
   while (end < messages.length && messages[end]?.role === "tool") end++;
   const dropped = end - firstAssistant;
   const note = `[${dropped} earlier message(s) removed to fit the context window]`;
-  const head = messages.slice(0, firstAssistant).map((m, i) =>
-    i === firstAssistant - 1 && m.role === "user" ? { ...m, content: `${m.content}\n\n${note}` } : m,
-  );
+  const head = messages
+    .slice(0, firstAssistant)
+    .map((m, i) => (i === firstAssistant - 1 && m.role === "user" ? { ...m, content: `${m.content}\n\n${note}` } : m));
   return [...head, ...messages.slice(end)];
 }

@@ -61,7 +61,16 @@ function parseJudgement(ctx: RunContext, input: unknown): { dimensions: Dimensio
     const f = item as Record<string, unknown>;
     if (typeof f.title !== "string") return [];
     const severity = SEVERITIES.includes(f.severity as Severity) ? (f.severity as Severity) : "suggestion";
-    return [{ id: `F${i + 1}`, severity, dimension: String(f.dimension ?? "general"), title: f.title, description: String(f.description ?? ""), fix: typeof f.fix === "string" ? f.fix : undefined }];
+    return [
+      {
+        id: `F${i + 1}`,
+        severity,
+        dimension: String(f.dimension ?? "general"),
+        title: f.title,
+        description: String(f.description ?? ""),
+        fix: typeof f.fix === "string" ? f.fix : undefined,
+      },
+    ];
   });
   return { dimensions, findings };
 }
@@ -73,7 +82,13 @@ async function judge(ctx: RunContext, output: string, files: Array<{ path: strin
     messages: [
       {
         role: "user",
-        content: judgeUserMessage({ task: ctx.request.description, output, files, checks: checks.map((c) => c.summary), previousFindings: previous?.judgedFindings ?? [] }),
+        content: judgeUserMessage({
+          task: ctx.request.description,
+          output,
+          files,
+          checks: checks.map((c) => c.summary),
+          previousFindings: previous?.judgedFindings ?? [],
+        }),
       },
     ],
     tools: [tool],
@@ -83,7 +98,13 @@ async function judge(ctx: RunContext, output: string, files: Array<{ path: strin
   });
   const call = response.toolCalls.find((c) => c.name === tool.name);
   if (!call) {
-    const finding: Finding = { id: "E1", severity: "important", dimension: "judge", title: "The evaluator returned no structured scores", description: response.text.slice(0, 300) };
+    const finding: Finding = {
+      id: "E1",
+      severity: "important",
+      dimension: "judge",
+      title: "The evaluator returned no structured scores",
+      description: response.text.slice(0, 300),
+    };
     return { dimensions: ctx.deps.rubric.dimensions.map((d) => ({ dimension: d.name, score: 0, weight: d.weight })), findings: [finding] };
   }
   return parseJudgement(ctx, call.input);

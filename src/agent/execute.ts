@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { CancelledError, errorMessage } from "../core/errors.js";
 import type { ChatMessage, ToolCall, ToolSpec } from "../core/model.js";
 import { type Tool, ToolError, type ToolResult } from "../core/tool.js";
@@ -6,7 +7,6 @@ import { truncateToolOutput } from "./context.js";
 import { callModel } from "./model-call.js";
 import { TOOL_LOOP_WARNING } from "./prompts/execute.js";
 import type { RunContext } from "./types.js";
-import { z } from "zod";
 
 export interface Execution {
   output: string;
@@ -68,7 +68,15 @@ export async function execute(ctx: RunContext, iteration: number, system: string
       if (tool && tool.class !== "read" && tool.name !== "write_file" && tool.name !== "edit_file") actions.push(`${call.name}(${JSON.stringify(call.input)})`);
       for (const f of result.filesChanged ?? []) files.add(f);
       const output = truncateToolOutput(result.output, ctx.deps.toolOutputDir);
-      ctx.emit({ type: "tool.result", iteration, callId: call.id, name: call.name, output: output.slice(0, 2000), isError: result.isError ?? false, filesChanged: result.filesChanged ?? [] });
+      ctx.emit({
+        type: "tool.result",
+        iteration,
+        callId: call.id,
+        name: call.name,
+        output: output.slice(0, 2000),
+        isError: result.isError ?? false,
+        filesChanged: result.filesChanged ?? [],
+      });
       messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: output, isError: result.isError });
     }
     if (calls >= circuitBreaker) {

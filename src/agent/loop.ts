@@ -1,7 +1,7 @@
-import { CancelledError, InterruptedError, OpenKoiError, errorMessage } from "../core/errors.js";
+import { CancelledError, errorMessage, InterruptedError, OpenKoiError } from "../core/errors.js";
 import type { Decision, DimensionScore, TaskEventBody } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
-import { BudgetExceeded, type Limits, createBudget } from "./budget.js";
+import { BudgetExceeded, createBudget, type Limits } from "./budget.js";
 import { type Evaluation, evaluate, feedbackFrom, readChangedFiles } from "./evaluate.js";
 import { execute, fingerprint } from "./execute.js";
 import { makePlan, revisePlan } from "./plan.js";
@@ -43,7 +43,14 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
   const filesChanged = new Set<string>();
   let best: Attempt | undefined;
   let iterations = 0;
-  emit({ type: "task.started", description: request.description, model: `${deps.executor.ref.provider}/${deps.executor.ref.model}`, maxIterations, qualityThreshold, workspace: request.workspace });
+  emit({
+    type: "task.started",
+    description: request.description,
+    model: `${deps.executor.ref.provider}/${deps.executor.ref.model}`,
+    maxIterations,
+    qualityThreshold,
+    workspace: request.workspace,
+  });
 
   const finish = (decision: Decision): TaskEventBody => {
     const dimensions: DimensionScore[] = best?.evaluation?.dimensions ?? [];
@@ -99,7 +106,15 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
           const previous = last?.evaluation ? { evaluation: last.evaluation, text: last.text } : undefined;
           const evaluation = await evaluate(ctx, { output, files, text: attempt.text }, previous);
           attempt.evaluation = evaluation;
-          emit({ type: "eval.done", iteration: i, score: evaluation.score, dimensions: evaluation.dimensions, findings: evaluation.findings, evaluator: deps.rubric.name, incremental: evaluation.incremental });
+          emit({
+            type: "eval.done",
+            iteration: i,
+            score: evaluation.score,
+            dimensions: evaluation.dimensions,
+            findings: evaluation.findings,
+            evaluator: deps.rubric.name,
+            incremental: evaluation.incremental,
+          });
         }
         attempt.score = attempt.evaluation.score;
         decision = decide({
@@ -144,7 +159,15 @@ async function releaseHeld(ctx: RunContext, iteration: number, passed: boolean, 
   for (const action of held) {
     ctx.emit({ type: "tool.called", iteration, callId: action.callId, name: action.name, input: action.input });
     const result = await action.run().catch((error: unknown) => ({ output: `Error: ${errorMessage(error)}`, isError: true, filesChanged: [] }));
-    ctx.emit({ type: "tool.result", iteration, callId: action.callId, name: action.name, output: result.output.slice(0, 2000), isError: result.isError ?? false, filesChanged: result.filesChanged ?? [] });
+    ctx.emit({
+      type: "tool.result",
+      iteration,
+      callId: action.callId,
+      name: action.name,
+      output: result.output.slice(0, 2000),
+      isError: result.isError ?? false,
+      filesChanged: result.filesChanged ?? [],
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Finding, Plan } from "../core/events.js";
 import { callModel } from "./model-call.js";
-import { PLAN_SYSTEM, SUBMIT_PLAN, planUserMessage } from "./prompts/plan.js";
+import { PLAN_SYSTEM, planUserMessage, SUBMIT_PLAN } from "./prompts/plan.js";
 import { walkFiles } from "./tools/glob.js";
 import type { RunContext } from "./types.js";
 

@@ -17,10 +17,7 @@ type StopRule = (s: StopInput) => Decision | undefined;
 const rules: StopRule[] = [
   (s) => (s.toolLoopTripped ? "abort_tool_loop" : undefined),
   (s) => (s.score >= s.threshold ? "accept" : undefined),
-  (s) =>
-    s.abortOnRegression && s.previousScore !== undefined && s.previousScore - s.score > s.regressionThreshold
-      ? "abort_regression"
-      : undefined,
+  (s) => (s.abortOnRegression && s.previousScore !== undefined && s.previousScore - s.score > s.regressionThreshold ? "abort_regression" : undefined),
   (s) => (s.iteration >= s.maxIterations ? "accept_best" : undefined),
 ];
 

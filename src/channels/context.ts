@@ -35,12 +35,14 @@ function budgetRefusal(deps: ChannelContextDeps, message: InboundMessage, key: s
   const { policy, store } = deps;
   if (policy.maxCostPerThread !== undefined) {
     const spent = store.threads.costOfThread(key);
-    if (spent >= policy.maxCostPerThread) return `This thread has used $${spent.toFixed(2)} of its $${policy.maxCostPerThread.toFixed(2)} budget; start a new thread or ask an admin to raise channels.${deps.channel}.max_cost_usd_per_thread.`;
+    if (spent >= policy.maxCostPerThread)
+      return `This thread has used $${spent.toFixed(2)} of its $${policy.maxCostPerThread.toFixed(2)} budget; start a new thread or ask an admin to raise channels.${deps.channel}.max_cost_usd_per_thread.`;
   }
   if (policy.maxCostPerUserPerDay !== undefined) {
     const since = new Date(Date.now() - 24 * 3600_000);
     const spent = store.threads.costOfUserSince(deps.channel, message.user, since);
-    if (spent >= policy.maxCostPerUserPerDay) return `You have used $${spent.toFixed(2)} of your $${policy.maxCostPerUserPerDay.toFixed(2)} daily budget; try again tomorrow or ask an admin to raise channels.${deps.channel}.max_cost_usd_per_user_per_day.`;
+    if (spent >= policy.maxCostPerUserPerDay)
+      return `You have used $${spent.toFixed(2)} of your $${policy.maxCostPerUserPerDay.toFixed(2)} daily budget; try again tomorrow or ask an admin to raise channels.${deps.channel}.max_cost_usd_per_user_per_day.`;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../core/logger.js";
-import { parsePolicy, type ChannelPolicy } from "./policy.js";
+import { type ChannelPolicy, parsePolicy } from "./policy.js";
 import type { ChannelAdapter, ChannelContext, ChannelFactory } from "./types.js";
 
 /** The lazy registry: a channel's module (and its SDK) is imported only when `[channels.<name>]` exists. */

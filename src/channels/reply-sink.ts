@@ -56,7 +56,8 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
     });
     task.lastEditAt = now();
     if (task.finished && task.view.output && task.view.output.length > outputLimit) {
-      for (const chunk of chunkText(task.view.output.slice(outputLimit), api.textLimit)) await withRateLimit(async () => void (await api.postText(task.thread, chunk)));
+      for (const chunk of chunkText(task.view.output.slice(outputLimit), api.textLimit))
+        await withRateLimit(async () => void (await api.postText(task.thread, chunk)));
     }
   }
 
@@ -65,7 +66,9 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
     const wait = immediate ? 0 : Math.max(0, task.lastEditAt + api.minEditIntervalMs - now());
     task.timer = setTimeout(() => {
       task.timer = undefined;
-      task.chain = task.chain.then(() => render(task)).catch((error: unknown) => logger.warn(`${channel}: could not update the thread: ${errorMessage(error)}`));
+      task.chain = task.chain
+        .then(() => render(task))
+        .catch((error: unknown) => logger.warn(`${channel}: could not update the thread: ${errorMessage(error)}`));
     }, wait);
   }
 

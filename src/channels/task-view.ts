@@ -44,12 +44,29 @@ export function foldEvent(view: TaskView, e: TaskEvent): TaskView {
     case "usage.recorded":
       return { ...v, costUsd: v.costUsd + e.costUsd };
     case "task.completed":
-      return { ...v, status: e.passed ? "passed" : "failed", phase: "done", score: e.score, dimensions: e.dimensions.length ? e.dimensions : v.dimensions, files: e.filesChanged, costUsd: e.costUsd, durationMs: e.durationMs, output: e.output, iteration: e.iterations };
+      return {
+        ...v,
+        status: e.passed ? "passed" : "failed",
+        phase: "done",
+        score: e.score,
+        dimensions: e.dimensions.length ? e.dimensions : v.dimensions,
+        files: e.filesChanged,
+        costUsd: e.costUsd,
+        durationMs: e.durationMs,
+        output: e.output,
+        iteration: e.iterations,
+      };
     case "task.failed":
       return { ...v, status: "failed", phase: "failed", error: e.message };
     case "task.cancelled":
     case "task.interrupted":
-      return { ...v, status: "cancelled", phase: e.type === "task.cancelled" ? "stopped" : "interrupted", error: e.reason, files: [...new Set([...v.files, ...e.filesChanged])] };
+      return {
+        ...v,
+        status: "cancelled",
+        phase: e.type === "task.cancelled" ? "stopped" : "interrupted",
+        error: e.reason,
+        files: [...new Set([...v.files, ...e.filesChanged])],
+      };
     default:
       return v;
   }

@@ -16,6 +16,7 @@ const VALUE_FLAGS: Record<string, string> = {
   "--model": "model",
   "--since": "since",
   "--config": "config",
+  "--url": "url",
 };
 
 const BOOLEAN_FLAGS: Record<string, string> = {
@@ -32,6 +33,8 @@ const BOOLEAN_FLAGS: Record<string, string> = {
   "--preview": "preview",
   "--send": "send",
   "--apply": "apply",
+  "--force": "force",
+  "--html": "html",
 };
 
 /** A small argv parser: no dependency, so `openkoi --version` loads nothing. */

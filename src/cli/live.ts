@@ -7,7 +7,11 @@ export function progressBar(done: number, total: number, width = 30): string {
 }
 
 /** One screen of `status --live`, from a current-task state (local file or the daemon's API). */
-export function renderLive(state: CurrentTaskState | undefined, history: Array<{ description: string; status: string; final_score: number; cost_usd: number }>, source: string): string {
+export function renderLive(
+  state: CurrentTaskState | undefined,
+  history: Array<{ description: string; status: string; final_score: number; cost_usd: number }>,
+  source: string,
+): string {
   const lines = [`openkoi status --live (${source}) — Ctrl-C to exit`, ""];
   if (!state) lines.push("No task has run yet.");
   else {

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<{ run(args: ReturnType<typeof parse
   serve: () => import("./commands/serve.js"),
   daemon: () => import("./commands/daemon.js"),
   chat: () => import("./commands/chat.js"),
+  setup: () => import("./commands/setup.js"),
+  digest: () => import("./commands/digest.js"),
 };
 
 function version(): string {
@@ -33,6 +35,8 @@ Usage:
   openkoi doctor                check node, config, data dir, database, providers
   openkoi serve                 run the hub (REST API, channels) on 127.0.0.1:9742
   openkoi daemon start|stop|status
+  openkoi setup <channel> [--url https://hub.example.com]   platform-side setup for slack|discord|teams|telegram|github
+  openkoi digest --preview|--send   print the email digest ([digest] in config), or email it now
 
 Options:
   -i, --iterate N       max iterations, 0–20 (default 3; 0 = execute once, no evaluation)

@@ -15,9 +15,7 @@ export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: str
   }
   if (Array.isArray(value)) return value.map((item, i) => resolveEnvRefs(item, env, [...path, String(i)], problems));
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, resolveEnvRefs(item, env, [...path, key], problems)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveEnvRefs(item, env, [...path, key], problems)]));
   }
   return value;
 }

@@ -111,11 +111,11 @@ const digest = z
     enabled: z.boolean().default(false),
     /** A cron expression (checked when the scheduler starts); default every day at 08:00. */
     schedule: z.string().min(1).default("0 8 * * *"),
-    to: z.array(z.email("expected an email address, e.g. to = [\"you@example.com\"]")).default([]),
+    to: z.array(z.email('expected an email address, e.g. to = ["you@example.com"]')).default([]),
     /** The sender; integrations.email.from when absent. */
     from: z.string().min(3).optional(),
-    /** How far back each digest looks from its scheduled time. */
-    since_hours: z.number().positive().max(24 * 31).default(24),
+    /** How far back each digest looks from its scheduled time (at most 31 days). */
+    since_hours: z.number().positive().max(744).default(24),
     /** IANA name (e.g. "Europe/Berlin") for the schedule and the times shown; the machine's local zone when absent. */
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. "Europe/Berlin"').optional(),
   })

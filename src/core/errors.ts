@@ -44,10 +44,7 @@ export class ProviderError extends OpenKoiError {
   readonly provider: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  constructor(
-    init: { kind: ProviderErrorKind; provider: string; message: string; status?: number; retryAfterMs?: number },
-    options?: { cause?: unknown },
-  ) {
+  constructor(init: { kind: ProviderErrorKind; provider: string; message: string; status?: number; retryAfterMs?: number }, options?: { cause?: unknown }) {
     super(`PROVIDER_${init.kind.toUpperCase()}`, init.message, options);
     this.kind = init.kind;
     this.provider = init.provider;

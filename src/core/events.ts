@@ -22,15 +22,7 @@ export interface Plan {
   files: string[];
 }
 
-export type Decision =
-  | "continue"
-  | "accept"
-  | "accept_best"
-  | "skip_eval"
-  | "abort_budget"
-  | "abort_timeout"
-  | "abort_regression"
-  | "abort_tool_loop";
+export type Decision = "continue" | "accept" | "accept_best" | "skip_eval" | "abort_budget" | "abort_timeout" | "abort_regression" | "abort_tool_loop";
 
 export type Phase = "plan" | "execute" | "evaluate" | "refine";
 
@@ -47,7 +39,19 @@ export type TaskEventBody =
   | { type: "refine.started"; iteration: number; feedback: string }
   | { type: "usage.recorded"; phase: Phase; provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; priced: boolean }
   | { type: "budget.warning"; kind: "cost" | "tokens" | "time" | "tool_loop"; used: number; limit: number; message: string }
-  | { type: "task.completed"; output: string; score: number; iterations: number; decision: Decision; filesChanged: string[]; costUsd: number; tokens: number; durationMs: number; passed: boolean; dimensions: DimensionScore[] }
+  | {
+      type: "task.completed";
+      output: string;
+      score: number;
+      iterations: number;
+      decision: Decision;
+      filesChanged: string[];
+      costUsd: number;
+      tokens: number;
+      durationMs: number;
+      passed: boolean;
+      dimensions: DimensionScore[];
+    }
   | { type: "task.failed"; code: string; message: string }
   | { type: "task.cancelled"; reason: string; iterations: number; filesChanged: string[] }
   | { type: "task.interrupted"; reason: string; iterations: number; filesChanged: string[] };

@@ -24,8 +24,8 @@ export function createEventBus(): EventBus {
       notify("*", event);
     },
     subscribe(taskId, listener) {
-      let set = listeners.get(taskId);
-      if (!set) listeners.set(taskId, (set = new Set()));
+      const set = listeners.get(taskId) ?? new Set<EventSink>();
+      listeners.set(taskId, set);
       set.add(listener);
       return () => {
         set.delete(listener);

@@ -1,8 +1,7 @@
+import type { TaskRequest } from "../core/task.js";
+import type { EnqueueOptions, Store } from "../store/index.js";
 import type { EventBus } from "./bus.js";
 import type { Runner } from "./runner.js";
-import type { Store } from "../store/index.js";
-import type { TaskRequest } from "../core/task.js";
-import type { EnqueueOptions } from "../store/index.js";
 
 /** What the HTTP app needs from the hub; the server never reaches concrete adapters itself. */
 export interface AppDeps {

@@ -5,8 +5,8 @@ import { ConfigError, errorMessage } from "../core/errors.js";
 import { createEmitter, type EventSink } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
 import type { Hub } from "../hub.js";
-import type { EnqueueOptions } from "../store/index.js";
 import { readCurrentTask } from "../state/files.js";
+import type { EnqueueOptions } from "../store/index.js";
 import { createApp, type RouteMounter } from "./app.js";
 import { createEventBus, type EventBus } from "./bus.js";
 import { createRunner, type Runner } from "./runner.js";
@@ -66,13 +66,17 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     run: (request, signal) => hub.runTask(request, sinks, signal),
     logger,
   });
-  const submit = (request: TaskRequest, enqueue?: EnqueueOptions) => {
+  // One commit per accepted task: the row and its first event (the queued event every view replays).
+  const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions) => {
     const result = store.queue.enqueue(request, enqueue);
-    if (result.created) {
-      const task = store.getTask(result.taskId);
-      // The queued event is part of the stream every view replays.
-      createEmitter(result.taskId, [(e) => store.applyEvent(e), ...sinks], task?.lastSeq ?? 0)({ type: "task.queued", description: request.description });
-    }
+    const queued = result.created
+      ? createEmitter(result.taskId, [(e) => store.applyEvent(e)], 0)({ type: "task.queued", description: request.description })
+      : undefined;
+    return { ...result, queued };
+  });
+  const submit = (request: TaskRequest, enqueue?: EnqueueOptions) => {
+    const { queued, ...result } = enqueueWithEvent.immediate(request, enqueue);
+    if (queued) for (const sink of sinks) sink(queued);
     runner.notify();
     return result;
   };
@@ -80,7 +84,11 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     if (runner.cancel(taskId, reason)) return "cancelling" as const;
     const task = store.getTask(taskId);
     if (task && store.queue.cancelQueued(taskId)) {
-      createEmitter(taskId, [(e) => store.applyEvent(e), ...sinks], task.lastSeq)({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
+      createEmitter(
+        taskId,
+        [(e) => store.applyEvent(e), ...sinks],
+        task.lastSeq,
+      )({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
       return "cancelled" as const;
     }
     return "not_cancellable" as const;

@@ -47,7 +47,12 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
   const inflight = new Set<Promise<void>>();
 
   async function deliver(id: string, url: string, name: string, body: string): Promise<void> {
-    const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "openkoi-webhooks", "x-openkoi-event": name, "x-openkoi-delivery": id };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": "openkoi-webhooks",
+      "x-openkoi-event": name,
+      "x-openkoi-delivery": id,
+    };
     if (config.secret) headers["x-openkoi-signature"] = signBody(config.secret, body);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       let status: number | undefined;

@@ -45,17 +45,18 @@ export function historyFile(stateDir: string): string {
   return join(stateDir, "task-history.jsonl");
 }
 
-function appendHistory(stateDir: string, entry: HistoryEntry): void {
+/** Appends to the history, rotating (keep the last 500) past 1 MiB or 1,000 lines; `lines` caches the count. */
+function appendHistory(stateDir: string, entry: HistoryEntry, lines: { count?: number }): void {
   const file = historyFile(stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  if (existsSync(file)) {
-    const text = readFileSync(file, "utf8");
-    const lines = text.split("\n").filter(Boolean);
-    if (statSync(file).size > MAX_HISTORY_BYTES || lines.length >= MAX_HISTORY_LINES) {
-      writeFileSync(file, `${lines.slice(-KEEP_HISTORY_LINES).join("\n")}\n`);
-    }
+  if (lines.count === undefined) lines.count = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+  if (lines.count >= MAX_HISTORY_LINES || (existsSync(file) && statSync(file).size > MAX_HISTORY_BYTES)) {
+    const kept = readFileSync(file, "utf8").split("\n").filter(Boolean).slice(-KEEP_HISTORY_LINES);
+    writeFileSync(file, `${kept.join("\n")}\n`);
+    lines.count = kept.length;
   }
   appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  lines.count += 1;
 }
 
 function reduce(state: CurrentTaskState, event: TaskEvent): void {
@@ -96,15 +97,29 @@ function reduce(state: CurrentTaskState, event: TaskEvent): void {
       Object.assign(state, { status: "failed", phase: "complete", last_decision: event.code.toLowerCase() });
       return;
     case "task.cancelled":
-      Object.assign(state, { status: "cancelled", phase: "complete", last_decision: "cancelled" });
+    case "task.interrupted":
+      Object.assign(state, { status: event.type === "task.cancelled" ? "cancelled" : "interrupted", phase: "complete", last_decision: event.type.slice(5) });
       return;
   }
 }
 
-/** A sink that keeps `state/current-task.json` current (atomic rewrite per event) and appends finished tasks to the history. */
-export function createStateFileSink(stateDir: string): EventSink {
+/**
+ * A sink that keeps `state/current-task.json` current and appends finished tasks to the history.
+ * Rewrites are atomic and coalesced (at most one per `intervalMs`, the latest state wins) so a busy hub
+ * is not bound by file renames; `flush()` writes what is pending (on exit).
+ */
+export function createStateFiles(stateDir: string, intervalMs = 200): { sink: EventSink; flush(): void } {
   const states = new Map<string, CurrentTaskState>();
-  return (event) => {
+  const history: { count?: number } = {};
+  let pending: CurrentTaskState | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const write = (state: CurrentTaskState) => writeFileAtomic(currentTaskFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, 0o600);
+  const flush = () => {
+    timer = undefined;
+    if (pending) write(pending);
+    pending = undefined;
+  };
+  const sink: EventSink = (event) => {
     let state = states.get(event.taskId);
     if (!state) {
       state = {
@@ -129,20 +144,29 @@ export function createStateFileSink(stateDir: string): EventSink {
     reduce(state, event);
     state.updated_at = event.at;
     state.elapsed_secs = Math.round((Date.parse(event.at) - Date.parse(state.started_at)) / 1000);
-    writeFileAtomic(currentTaskFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, 0o600);
-    if (state.phase === "complete") {
-      states.delete(event.taskId);
-      appendHistory(stateDir, {
-        task_id: state.task_id,
-        description: state.description,
-        status: state.status,
-        iterations: state.iteration,
-        total_tokens: state.tokens_used,
-        cost_usd: state.cost_usd,
-        final_score: state.best_score,
-        completed_at: event.at,
-      });
-    }
+    pending = state;
+    timer ??= setTimeout(flush, intervalMs);
+    timer.unref();
+    if (state.phase !== "complete") return;
+    states.delete(event.taskId);
+    const entry: HistoryEntry = {
+      task_id: state.task_id,
+      description: state.description,
+      status: state.status,
+      iterations: state.iteration,
+      total_tokens: state.tokens_used,
+      cost_usd: state.cost_usd,
+      final_score: state.best_score,
+      completed_at: event.at,
+    };
+    appendHistory(stateDir, entry, history);
+  };
+  return {
+    sink,
+    flush() {
+      if (timer) clearTimeout(timer);
+      flush();
+    },
   };
 }
 

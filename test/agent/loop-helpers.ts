@@ -35,7 +35,14 @@ export async function runLoop(
     planner: bound,
     price: opts.price ?? (() => ({ costUsd: 0, priced: false })),
     tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30 }),
-    rubric: { name: "general", body: "Judge it.", dimensions: [{ name: "correctness", weight: 0.6 }, { name: "style", weight: 0.4 }] },
+    rubric: {
+      name: "general",
+      body: "Judge it.",
+      dimensions: [
+        { name: "correctness", weight: 0.6 },
+        { name: "style", weight: 0.4 },
+      ],
+    },
     guidance: [],
     checks: [],
     limits: { ...DEFAULT_LIMITS, ...opts.limits, toolLoop: { ...DEFAULT_LIMITS.toolLoop, ...opts.limits?.toolLoop } },

@@ -22,11 +22,20 @@ describe("the agent loop against the scripted model", () => {
   it("trips the tool-loop breaker, warning the model at the critical count first", async () => {
     fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }), judge: scores(9) }));
     // Every executor turn calls a tool, so only the breaker ends the attempt.
-    fake.respondWith((body, view, req) => (phaseOf(body, view.toolChoice) === "tool-followup" ? { toolCalls: [{ name: "list_files", input: {} }] } : loopScript({ execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }), judge: scores(9) })(body, view, req)));
+    fake.respondWith((body, view, req) =>
+      phaseOf(body, view.toolChoice) === "tool-followup"
+        ? { toolCalls: [{ name: "list_files", input: {} }] }
+        : loopScript({ execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }), judge: scores(9) })(body, view, req),
+    );
     const { result, events } = await runLoop(fake, request(), { limits: { toolLoop: { warning: 2, critical: 3, circuitBreaker: 5 } } });
     expect(result).toMatchObject({ type: "task.completed", decision: "abort_tool_loop" });
     expect(events.filter((e) => e.type === "tool.called")).toHaveLength(5);
-    expect(events.filter((e) => e.type === "budget.warning").map((e) => (e as { message: string }).message).join("\n")).toMatch(/Tool loop detected: 5 tool calls/);
+    expect(
+      events
+        .filter((e) => e.type === "budget.warning")
+        .map((e) => (e as { message: string }).message)
+        .join("\n"),
+    ).toMatch(/Tool loop detected: 5 tool calls/);
     expect(fake.chats().some((b) => messagesOf(b).some((m) => String(m.content).includes("[SYSTEM WARNING]")))).toBe(true);
     expect(String((result as { output: string }).output)).toContain("[ABORTED: Tool loop detected");
   });
@@ -65,7 +74,13 @@ describe("the agent loop against the scripted model", () => {
 
   it("aborts on a score regression and returns the best attempt", async () => {
     let attempt = 0;
-    fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "write_file", input: { path: "f.txt", content: `v${attempt++}` } }] }), judge: (n, dims) => scores(n === 0 ? 9 : 5)(n, dims), summary: "summary" }));
+    fake.respondWith(
+      loopScript({
+        execute: () => ({ toolCalls: [{ name: "write_file", input: { path: "f.txt", content: `v${attempt++}` } }] }),
+        judge: (n, dims) => scores(n === 0 ? 9 : 5)(n, dims),
+        summary: "summary",
+      }),
+    );
     const { result, events } = await runLoop(fake, request({}, { qualityThreshold: 0.95 }));
     expect(result).toMatchObject({ type: "task.completed", decision: "abort_regression", iterations: 2 });
     expect((result as { score: number }).score).toBeCloseTo(0.9);
@@ -100,7 +115,14 @@ describe("the agent loop against the scripted model", () => {
       const phase = phaseOf(body, view.toolChoice);
       if (phase === "tool-followup" && !overflowed) {
         overflowed = true;
-        return { error: { status: 400, code: "context_length_exceeded", type: "invalid_request_error", message: "This model's maximum context length is 128000 tokens." } };
+        return {
+          error: {
+            status: 400,
+            code: "context_length_exceeded",
+            type: "invalid_request_error",
+            message: "This model's maximum context length is 128000 tokens.",
+          },
+        };
       }
       return loopScript({ execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }), judge: scores(9) })(body, view, req);
     });
@@ -122,14 +144,28 @@ describe("the agent loop against the scripted model", () => {
 
   it("holds write side effects until the score passes, then runs only the accepted attempt's", async () => {
     const sent: string[] = [];
-    const emailTool = { name: "email_send", description: "send", class: "write" as const, schema: z.object({ subject: z.string() }), run: async (input: { subject: string }) => ({ output: `sent ${sent.push(input.subject)}` }) };
+    const emailTool = {
+      name: "email_send",
+      description: "send",
+      class: "write" as const,
+      schema: z.object({ subject: z.string() }),
+      run: async (input: { subject: string }) => ({ output: `sent ${sent.push(input.subject)}` }),
+    };
     let n = 0;
-    fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "email_send", input: { subject: `draft ${++n}` } }] }), judge: (i, dims) => scores(i === 0 ? 5 : 9)(i, dims) }));
+    fake.respondWith(
+      loopScript({
+        execute: () => ({ toolCalls: [{ name: "email_send", input: { subject: `draft ${++n}` } }] }),
+        judge: (i, dims) => scores(i === 0 ? 5 : 9)(i, dims),
+      }),
+    );
     const held: Array<{ callId: string; name: string; input: unknown; run: () => Promise<{ output: string }> }> = [];
-    const holding = { ...emailTool, run: async (input: { subject: string }) => {
-      held.push({ callId: `h${held.length}`, name: emailTool.name, input, run: () => emailTool.run(input) });
-      return { output: "Held" };
-    } };
+    const holding = {
+      ...emailTool,
+      run: async (input: { subject: string }) => {
+        held.push({ callId: `h${held.length}`, name: emailTool.name, input, run: () => emailTool.run(input) });
+        return { output: "Held" };
+      },
+    };
     const { result } = await runLoop(fake, request(), { tools: [holding as never], deps: { heldActions: () => held } });
     expect(result).toMatchObject({ type: "task.completed", passed: true, iterations: 2 });
     expect(sent).toEqual(["draft 2"]);

@@ -6,7 +6,7 @@ import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { loopScript } from "../helpers/scripted-model.js";
 
-describe("openkoi \"task\" — the whole loop through the built CLI", () => {
+describe('openkoi "task" — the whole loop through the built CLI', () => {
   let fake: ModelFake;
   beforeAll(async () => {
     fake = await startOpenAIFake();
@@ -19,11 +19,19 @@ describe("openkoi \"task\" — the whole loop through the built CLI", () => {
       loopScript({
         plan: { steps: ["Create greet.js exporting greet()"], files: ["greet.js"] },
         execute: (i) => ({
-          toolCalls: [{ name: "write_file", input: { path: "greet.js", content: i === 0 ? "export const greet = () => 'hi';\n" : "export const greet = (name) => `Hello, ${name}!`;\n" } }],
+          toolCalls: [
+            {
+              name: "write_file",
+              input: { path: "greet.js", content: i === 0 ? "export const greet = () => 'hi';\n" : "export const greet = (name) => `Hello, $" + "{name}!`;\n" },
+            },
+          ],
         }),
         judge: (n, dims) => ({
           scores: Object.fromEntries(dims.map((d) => [d, n === 0 ? 5 : 9.2])),
-          findings: n === 0 ? [{ severity: "blocker", dimension: dims[0], title: "greet ignores the name", description: "It always says hi", fix: "Take a name argument" }] : [],
+          findings:
+            n === 0
+              ? [{ severity: "blocker", dimension: dims[0], title: "greet ignores the name", description: "It always says hi", fix: "Take a name argument" }]
+              : [],
         }),
       }),
     );
@@ -39,7 +47,7 @@ describe("openkoi \"task\" — the whole loop through the built CLI", () => {
     expect(result.stderr).toContain("✓ Done. 2 iterations. 1 file changed.");
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe("Done: made the change.");
-    expect(readFileSync(join(workspace, "greet.js"), "utf8")).toContain("Hello, ${name}!");
+    expect(readFileSync(join(workspace, "greet.js"), "utf8")).toContain("Hello, $" + "{name}!");
 
     const home = env.OPENKOI_HOME as string;
     const db = new Database(join(home, "data", "openkoi.db"), { readonly: true });
@@ -48,7 +56,10 @@ describe("openkoi \"task\" — the whole loop through the built CLI", () => {
     expect(task.iterations).toBe(2);
     expect(Number(task.score)).toBeCloseTo(0.92, 2);
     const iterations = db.prepare("SELECT iteration, score, decision FROM task_iterations ORDER BY iteration").all();
-    expect(iterations).toMatchObject([{ iteration: 1, decision: "continue" }, { iteration: 2, decision: "accept" }]);
+    expect(iterations).toMatchObject([
+      { iteration: 1, decision: "continue" },
+      { iteration: 2, decision: "accept" },
+    ]);
     const findings = db.prepare("SELECT title, severity FROM findings").all();
     expect(findings).toEqual([{ title: "greet ignores the name", severity: "blocker" }]);
     const usage = db.prepare("SELECT COUNT(*) AS n FROM usage").get() as { n: number };
@@ -58,7 +69,9 @@ describe("openkoi \"task\" — the whole loop through the built CLI", () => {
     const state = JSON.parse(readFileSync(join(home, "state", "current-task.json"), "utf8"));
     expect(state).toMatchObject({ status: "completed", iteration: 2, max_iterations: 3, last_decision: "accept" });
     expect(state.tool_calls).toContain("write_file");
-    const history = readFileSync(join(home, "state", "task-history.jsonl"), "utf8").trim().split("\n");
+    const history = readFileSync(join(home, "state", "task-history.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     expect(history).toHaveLength(1);
     expect(JSON.parse(history[0] as string)).toMatchObject({ status: "completed", iterations: 2 });
   });
@@ -80,7 +93,9 @@ describe("openkoi \"task\" — the whole loop through the built CLI", () => {
 
   it("-i 0 executes once without evaluation", async () => {
     const workspace = tempDir("ws");
-    fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "write_file", input: { path: "once.txt", content: "x" } }] }), judge: () => ({ scores: {} }) }));
+    fake.respondWith(
+      loopScript({ execute: () => ({ toolCalls: [{ name: "write_file", input: { path: "once.txt", content: "x" } }] }), judge: () => ({ scores: {} }) }),
+    );
     const before = fake.chats().length;
     const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: fake.baseURL });
     const result = await runCli(["Write once.txt", "-i", "0", "-m", "openai/gpt-4.1"], { env, cwd: workspace });
@@ -103,7 +118,10 @@ describe("CLI usage and configuration errors", () => {
     const env = cleanEnv({});
     const { mkdirSync, writeFileSync } = await import("node:fs");
     mkdirSync(env.OPENKOI_HOME as string, { recursive: true });
-    writeFileSync(join(env.OPENKOI_HOME as string, "config.toml"), '[iteration]\nmax_iterations = 99\nquality_threshold = "high"\n[api]\ntoken = "{env:NOPE_TOKEN}"\n');
+    writeFileSync(
+      join(env.OPENKOI_HOME as string, "config.toml"),
+      '[iteration]\nmax_iterations = 99\nquality_threshold = "high"\n[api]\ntoken = "{env:NOPE_TOKEN}"\n',
+    );
     const result = await runCli(["do something"], { env, cwd: tempDir("ws") });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("iteration.max_iterations:");

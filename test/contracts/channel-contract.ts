@@ -93,7 +93,11 @@ export function channelContract(setup: ChannelContractSetup): void {
       await driver.mention({ text: "how many files are there?", deliveryId: "rich-1", thread: "t-rich" });
       const [task] = await waitFor(() => (tasks(harness).length ? tasks(harness) : undefined), 5000, "the task");
       await harness.settle(task?.id as string);
-      const final = await waitFor(() => driver.edits().find((m) => m.text.includes("The repo has 3 files.")) ?? driver.posts().find((m) => m.text.includes("The repo has 3 files.")), 5000, "the final result");
+      const final = await waitFor(
+        () => driver.edits().find((m) => m.text.includes("The repo has 3 files.")) ?? driver.posts().find((m) => m.text.includes("The repo has 3 files.")),
+        5000,
+        "the final result",
+      );
       const first = driver.posts().find((m) => m.thread === "t-rich");
       expect(first).toBeDefined();
       expect(final.id).toBe(first?.id);
@@ -109,10 +113,14 @@ export function channelContract(setup: ChannelContractSetup): void {
       const [task] = await waitFor(() => (tasks(harness).length ? tasks(harness) : undefined), 5000, "the task");
       await harness.settle(task?.id as string);
       const tail = `line ${Math.ceil((setup.textLimit * 2.5) / 50) - 1} `;
-      const chunks = await waitFor(() => {
-        const inThread = driver.posts().filter((m) => m.thread === "t-long");
-        return inThread.some((m) => m.text.includes(tail)) ? inThread.slice(1) : undefined;
-      }, 5000, "continuation chunks");
+      const chunks = await waitFor(
+        () => {
+          const inThread = driver.posts().filter((m) => m.thread === "t-long");
+          return inThread.some((m) => m.text.includes(tail)) ? inThread.slice(1) : undefined;
+        },
+        5000,
+        "continuation chunks",
+      );
       expect(chunks.length).toBeGreaterThanOrEqual(1);
       for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(setup.textLimit);
     });

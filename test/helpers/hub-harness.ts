@@ -8,8 +8,8 @@ import { parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { createHub, type Hub } from "../../src/hub.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
-import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { waitFor } from "../fakes/http.js";
+import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { tempDir } from "./cli.js";
 import { loopScript } from "./scripted-model.js";
 
@@ -71,10 +71,14 @@ export async function startHubHarness(raw: Record<string, unknown> = {}, env: Re
       model.setGate(undefined);
     },
     async settle(taskId, ms = 10_000) {
-      return waitFor(() => {
-        const t = hub.store.getTask(taskId);
-        return t && ["completed", "failed", "cancelled", "interrupted"].includes(t.status) ? t : undefined;
-      }, ms, `task ${taskId} to finish`);
+      return waitFor(
+        () => {
+          const t = hub.store.getTask(taskId);
+          return t && ["completed", "failed", "cancelled", "interrupted"].includes(t.status) ? t : undefined;
+        },
+        ms,
+        `task ${taskId} to finish`,
+      );
     },
     async close() {
       open?.();

@@ -13,9 +13,16 @@ afterEach(async () => {
   receiver = undefined;
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+type Json = Record<string, any>;
+
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 /** Reads an SSE stream until a terminal event (or the limit), returning the parsed events with ids. */
@@ -34,7 +41,12 @@ async function readSse(url: string, headers: Record<string, string> = {}, limit 
     while (cut >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const fields = Object.fromEntries(block.split("\n").filter((l) => l && !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+      const fields = Object.fromEntries(
+        block
+          .split("\n")
+          .filter((l) => l && !l.startsWith(":"))
+          .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+      );
       if (fields.data) events.push({ id: Number(fields.id), type: String(fields.event), data: JSON.parse(fields.data) });
       cut = buffer.indexOf("\n\n");
     }
@@ -78,8 +90,15 @@ describe("REST API over real HTTP", () => {
 
   it("honours max_iterations, quality_threshold and model from the request", async () => {
     harness = await startHubHarness();
-    harness.model.respondWith(loopScript({ execute: () => ({ text: "did it" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 6])) }) }));
-    const created = await post(`${harness.url}/api/v1/tasks`, { description: "Tune it", max_iterations: 3, quality_threshold: 0.5, model: "openai/gpt-4.1-mini" });
+    harness.model.respondWith(
+      loopScript({ execute: () => ({ text: "did it" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 6])) }) }),
+    );
+    const created = await post(`${harness.url}/api/v1/tasks`, {
+      description: "Tune it",
+      max_iterations: 3,
+      quality_threshold: 0.5,
+      model: "openai/gpt-4.1-mini",
+    });
     const task = await harness.settle(created.json.id);
     expect(task.status).toBe("completed");
     expect(task.iterations).toBe(1); // 0.6 ≥ 0.5: the requested threshold was used
@@ -138,7 +157,10 @@ describe("REST API over real HTTP", () => {
   it("cancels a task stuck in a long shell command, killing the command", async () => {
     harness = await startHubHarness();
     harness.model.respondWith(
-      loopScript({ execute: () => ({ toolCalls: [{ name: "run_command", input: { command: "sleep 30; echo finished > late.txt" } }] }), judge: (_n, d) => ({ scores: Object.fromEntries(d.map((x) => [x, 9])) }) }),
+      loopScript({
+        execute: () => ({ toolCalls: [{ name: "run_command", input: { command: "sleep 30; echo finished > late.txt" } }] }),
+        judge: (_n, d) => ({ scores: Object.fromEntries(d.map((x) => [x, 9])) }),
+      }),
     );
     const created = await post(`${harness.url}/api/v1/tasks`, { description: "run the slow thing" });
     const id = created.json.id as string;

@@ -27,12 +27,20 @@ describe("durability: kill -9 mid-run, restart, every task finishes exactly once
     const first = await startServe({ home, port, toml, env });
     const ids: string[] = [];
     for (const description of ["task one", "task two", "task three"]) {
-      const res = await fetch(`${first.url}/api/v1/tasks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description }) });
+      const res = await fetch(`${first.url}/api/v1/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ description }),
+      });
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
     // Two are running (blocked on the model), one is queued: now the process dies.
-    await waitFor(async () => ((await (await fetch(`${first.url}/api/v1/status`)).json()) as { running: unknown[] }).running.length === 2, 10_000, "two running tasks");
+    await waitFor(
+      async () => ((await (await fetch(`${first.url}/api/v1/status`)).json()) as { running: unknown[] }).running.length === 2,
+      10_000,
+      "two running tasks",
+    );
     await first.crash();
 
     const second = await startServe({ home, port, toml, env });
@@ -51,7 +59,9 @@ describe("durability: kill -9 mid-run, restart, every task finishes exactly once
 
     const db = new Database(join(home, "data", "openkoi.db"), { readonly: true });
     for (const id of ids) {
-      const terminal = db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND type IN ('task.completed','task.failed','task.cancelled','task.interrupted')").get(id) as { n: number };
+      const terminal = db
+        .prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND type IN ('task.completed','task.failed','task.cancelled','task.interrupted')")
+        .get(id) as { n: number };
       expect(terminal.n).toBe(1);
       const row = db.prepare("SELECT status, attempts FROM tasks WHERE id = ?").get(id) as { status: string; attempts: number };
       expect(row.status).toBe("completed");

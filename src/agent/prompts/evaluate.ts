@@ -5,10 +5,7 @@ import type { Rubric } from "../types.js";
 /** The judge answers only through this tool: one numeric parameter per rubric dimension, with its range stated. */
 export function submitEvaluationTool(rubric: Rubric): ToolSpec {
   const scores = Object.fromEntries(
-    rubric.dimensions.map((d) => [
-      d.name,
-      { type: "number", minimum: 0, maximum: 10, description: `${d.description ?? d.name} (0 = fails, 10 = excellent)` },
-    ]),
+    rubric.dimensions.map((d) => [d.name, { type: "number", minimum: 0, maximum: 10, description: `${d.description ?? d.name} (0 = fails, 10 = excellent)` }]),
   );
   return {
     name: "submit_evaluation",
@@ -50,9 +47,7 @@ export function judgeUserMessage(input: {
   checks: string[];
   previousFindings: Finding[];
 }): string {
-  const files = input.files.length
-    ? input.files.map((f) => `### ${f.path}\n\`\`\`\n${f.content}\n\`\`\``).join("\n\n")
-    : "(no files changed)";
+  const files = input.files.length ? input.files.map((f) => `### ${f.path}\n\`\`\`\n${f.content}\n\`\`\``).join("\n\n") : "(no files changed)";
   const checks = input.checks.length ? `\n\n## Project checks\n${input.checks.join("\n")}` : "";
   const previous = input.previousFindings.length
     ? `\n\n## Findings from the previous review (say which remain)\n${input.previousFindings.map((f) => `- [${f.severity.toUpperCase()}] ${f.title}`).join("\n")}`

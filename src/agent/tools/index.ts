@@ -4,12 +4,5 @@ import { createShellTool } from "./shell.js";
 
 /** The built-in tools, confined to the workspace. */
 export function builtinTools(options: { shellTimeoutSeconds: number }): Tool[] {
-  return [
-    readFileTool,
-    writeFileTool,
-    editFileTool,
-    listFilesTool,
-    searchTextTool,
-    createShellTool(options.shellTimeoutSeconds),
-  ] as Tool[];
+  return [readFileTool, writeFileTool, editFileTool, listFilesTool, searchTextTool, createShellTool(options.shellTimeoutSeconds)] as Tool[];
 }

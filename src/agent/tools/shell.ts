@@ -23,7 +23,10 @@ export interface CommandResult {
 }
 
 /** Runs a command in its own process group, capturing stdout+stderr; the whole group dies on timeout or abort. */
-export function runCommand(command: string, options: { cwd: string; timeoutMs: number; signal?: AbortSignal; env?: Record<string, string> }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  options: { cwd: string; timeoutMs: number; signal?: AbortSignal; env?: Record<string, string> },
+): Promise<CommandResult> {
   return new Promise((resolvePromise) => {
     const child = spawn("bash", ["-c", command], { cwd: options.cwd, env: options.env ?? sanitizedEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { type RichMessage, colorOf } from "../../core/rich-message.js";
+import { colorOf, type RichMessage } from "../../core/rich-message.js";
 import { chunkText } from "../chunk.js";
 import { escapeMrkdwn, toMrkdwn } from "./mrkdwn.js";
 

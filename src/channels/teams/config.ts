@@ -31,7 +31,8 @@ export const teamsConfigSchema = z
     oauth_scope: z.string().min(1).default(PUBLIC_CLOUD.oauthScope),
   })
   .superRefine((c, issue) => {
-    if (c.app_id && !c.app_password) issue.addIssue({ code: "custom", path: ["app_password"], message: 'required with app_id, e.g. app_password = "{env:TEAMS_APP_PASSWORD}"' });
+    if (c.app_id && !c.app_password)
+      issue.addIssue({ code: "custom", path: ["app_password"], message: 'required with app_id, e.g. app_password = "{env:TEAMS_APP_PASSWORD}"' });
     if (!c.app_id && c.app_password) issue.addIssue({ code: "custom", path: ["app_id"], message: "required with app_password (the bot's Microsoft App ID)" });
   });
 

@@ -12,7 +12,16 @@ export interface BotIdentity {
 
 export type TelegramEvent =
   | { kind: "message"; message: InboundMessage }
-  | { kind: "stop"; taskId: string; user: string; userName: string; places: string[]; callbackQueryId: string }
+  | {
+      kind: "stop";
+      taskId: string;
+      user: string;
+      userName: string;
+      places: string[];
+      callbackQueryId: string;
+      /** The hub's id of the bot message carrying the button (`<chat>:<message>`). */
+      messageRef?: string;
+    }
   | { kind: "ignore"; reason: string };
 
 /** The thread root of a message the bot sent (its live message replies to the thread's root). */
@@ -43,7 +52,7 @@ export function parseUpdate(update: Update, me: BotIdentity, rootOf: RootLookup 
   const thread: ThreadRef = {
     channel: CHANNEL,
     conversation: chatId,
-    thread: topic ? `${topic}/${rootId(msg, target, rootOf)}` : rootId(msg, target, rootOf),
+    thread: threadId(topic, isDirect ? undefined : rootId(msg, target, rootOf)),
     extra: { reply_to: String(msg.message_id), ...(topic ? { topic } : {}) },
   };
   const sender = msg.sender_chat?.id ?? msg.from?.id;
@@ -63,6 +72,15 @@ export function parseUpdate(update: Update, me: BotIdentity, rootOf: RootLookup 
       isDirect,
     },
   };
+}
+
+/**
+ * Groups: a thread is a reply chain (inside its forum topic). A private chat is one conversation (per topic), so
+ * follow-ups and "stop" work there without replying to a message.
+ */
+function threadId(topic: string | undefined, root: string | undefined): string | undefined {
+  if (root === undefined) return topic;
+  return topic ? `${topic}/${root}` : root;
 }
 
 /** The message this one explicitly replies to; in forum topics Telegram also sets the topic's opening message, which is no reply. */
@@ -92,12 +110,17 @@ export function stripAddress(raw: string, entities: MessageEntity[], me: BotIden
     if (e.type === "text_mention" && e.user.id === me.id) cuts.push({ from: e.offset, to: e.offset + e.length, replace: "" });
     if (e.type === "bot_command" && e.offset === 0) {
       const [command = "", target] = slice.slice(1).split("@");
-      if (target === undefined || `@${target.toLowerCase()}` === handle) cuts.push({ from: 0, to: e.length, replace: command.toLowerCase() === "stop" ? "stop" : "" });
+      if (target === undefined || `@${target.toLowerCase()}` === handle)
+        cuts.push({ from: 0, to: e.length, replace: command.toLowerCase() === "stop" ? "stop" : "" });
     }
   }
   let text = raw;
-  for (const cut of cuts.sort((a, b) => b.from - a.from)) text = text.slice(0, cut.from) + cut.replace + text.slice(cut.to);
-  return { text: text.replace(/^[\s,:;]+/, "").replace(/[ \t]{2,}/g, " ").trim(), mentioned: cuts.length > 0 };
+  for (const { from, to, replace } of cuts.sort((a, b) => b.from - a.from)) {
+    // "do @bot now" → "do now": drop one of the two spaces the mention sat between.
+    const end = !replace && text[from - 1] === " " && text[to] === " " ? to + 1 : to;
+    text = text.slice(0, from) + replace + text.slice(end);
+  }
+  return { text: text.replace(/^[\s,:;]+/, "").trim(), mentioned: cuts.length > 0 };
 }
 
 function parseCallback(query: CallbackQuery): TelegramEvent {
@@ -107,7 +130,10 @@ function parseCallback(query: CallbackQuery): TelegramEvent {
   if (!taskId) return ignore("Stop button without a task id");
   const message = query.message;
   const chatId = message ? String(message.chat.id) : undefined;
-  const topic = message && "is_topic_message" in message && message.is_topic_message && message.message_thread_id !== undefined ? String(message.message_thread_id) : undefined;
+  const topic =
+    message && "is_topic_message" in message && message.is_topic_message && message.message_thread_id !== undefined
+      ? String(message.message_thread_id)
+      : undefined;
   const { from } = query;
   return {
     kind: "stop",
@@ -116,5 +142,6 @@ function parseCallback(query: CallbackQuery): TelegramEvent {
     userName: from.username ? `@${from.username}` : from.first_name,
     places: chatId ? placesOf(chatId, topic) : [],
     callbackQueryId: query.id,
+    messageRef: message && chatId ? `${chatId}:${message.message_id}` : undefined,
   };
 }

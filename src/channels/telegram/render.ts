@@ -64,17 +64,35 @@ function keyboard(message: RichMessage): InlineKeyboardMarkup {
   return { inline_keyboard: buttons.length ? [buttons] : [] };
 }
 
+/** The largest per-section length that fits `budget` in total, shorter sections kept whole ("water-filling"). */
+function fairCap(lengths: number[], budget: number): number {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  let remaining = Math.max(0, budget);
+  for (const [i, length] of sorted.entries()) {
+    const share = Math.floor(remaining / (sorted.length - i));
+    if (length > share) return share;
+    remaining -= length;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
 /** The RichMessage as one Telegram message: status emoji, bold title, fields as lines, sections, a Stop button. */
 export function renderMessage(message: RichMessage, limit = TEXT_LIMIT): TelegramRender {
-  const sections = message.sections.map((s) => s.text);
-  for (let attempt = 0; attempt <= sections.length + 2; attempt++) {
+  const reply_markup = keyboard(message);
+  const frame = visibleLength(compose(message, [])) + 3 * message.sections.length; // separators and ellipses
+  const cap = fairCap(
+    message.sections.map((s) => s.text.length),
+    limit - frame,
+  );
+  const sections = message.sections.map((s) => (s.text.length > cap ? `${cut(s.text, Math.max(0, cap - 1))}…` : s.text));
+  // Fences vanish when rendered, so the fair share is conservative; this loop only guards the odd case.
+  for (let attempt = 0; attempt < 3; attempt++) {
     const text = compose(message, sections);
     const over = visibleLength(text) - limit;
-    if (over <= 0) return { text, reply_markup: keyboard(message) };
+    if (over <= 0) return { text, reply_markup };
     const longest = sections.reduce((best, s, i) => (s.length > (sections[best]?.length ?? -1) ? i : best), 0);
     const current = sections[longest] ?? "";
-    if (!current) break;
     sections[longest] = current.length > over + 1 ? `${cut(current, current.length - over - 1)}…` : "";
   }
-  return { text: escapeHtml(cut(message.fallback, limit)), reply_markup: keyboard(message) };
+  return { text: escapeHtml(cut(message.fallback, limit)), reply_markup };
 }

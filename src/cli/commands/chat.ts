@@ -35,7 +35,8 @@ export async function run(args: ParsedArgs): Promise<number> {
       else if (cmd === "/model" && value) model = await hub.providers.resolveModel(value);
       else if (cmd === "/iterate" && value) maxIterations = numberFlag({ iterate: value }, "iterate", 0, 20, true) ?? maxIterations;
       else if (cmd === "/quality" && value) quality = numberFlag({ quality: value }, "quality", 0, 1, false) ?? quality;
-      else if (cmd === "/history") done.forEach((d, i) => process.stderr.write(`${i + 1}. ${d.text.slice(0, 57)} score ${d.score.toFixed(2)} $${d.costUsd.toFixed(4)}\n`));
+      else if (cmd === "/history")
+        process.stderr.write(done.map((d, i) => `${i + 1}. ${d.text.slice(0, 57)} score ${d.score.toFixed(2)} $${d.costUsd.toFixed(4)}\n`).join(""));
       else if (cmd === "/status" || cmd === "/cost") {
         const cost = done.reduce((s, d) => s + d.costUsd, 0);
         process.stderr.write(`${model.provider}/${model.model} · -i ${maxIterations} · quality ${quality} · ${done.length} task(s) · $${cost.toFixed(4)}\n`);

@@ -46,7 +46,14 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
   const registry = createProviderRegistry({ config, paths, retry: { maxRetries: 0 } });
   const available = await registry.available();
   if (available.length === 0) {
-    return [{ name: "providers", ok: false, detail: "no model credentials found", fix: "set ANTHROPIC_API_KEY or OPENAI_API_KEY (or GROQ_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY, …), or start Ollama on localhost:11434" }];
+    return [
+      {
+        name: "providers",
+        ok: false,
+        detail: "no model credentials found",
+        fix: "set ANTHROPIC_API_KEY or OPENAI_API_KEY (or GROQ_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY, …), or start Ollama on localhost:11434",
+      },
+    ];
   }
   return Promise.all(
     available.map(async (p): Promise<Check> => {
@@ -55,7 +62,66 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
         const models = await timed(provider.listModels(), 5000);
         return { name: `provider ${p.id}`, ok: true, detail: `${p.source}, ${models.length} models at ${p.baseURL}` };
       } catch (error) {
-        return { name: `provider ${p.id}`, ok: false, detail: `${p.source}: ${errorMessage(error)}`, fix: `check the key from ${p.source} and that ${p.baseURL} is reachable` };
+        return {
+          name: `provider ${p.id}`,
+          ok: false,
+          detail: `${p.source}: ${errorMessage(error)}`,
+          fix: `check the key from ${p.source} and that ${p.baseURL} is reachable`,
+        };
+      }
+    }),
+  );
+}
+
+async function channelChecks(config: Config): Promise<Check[]> {
+  const names = Object.keys(config.channels);
+  if (names.length === 0) return [];
+  const { loadChannels } = await import("../../channels/index.js");
+  const inert = {
+    receive: async () => ({ kind: "ignored" as const, reason: "doctor" }),
+    cancelTask: () => false,
+    taskForMessage: () => undefined,
+    activeTaskInThread: () => undefined,
+    isEngaged: () => false,
+  };
+  return Promise.all(
+    names.map(async (name): Promise<Check> => {
+      try {
+        const [adapter] = await loadChannels({ [name]: config.channels[name as keyof typeof config.channels] ?? {} }, (_n, policy) => ({ ...inert, policy }), {
+          debug() {},
+          info() {},
+          warn() {},
+          error() {},
+        });
+        const detail = adapter?.check ? await timed(adapter.check(), 5000) : "configured";
+        return { name: `channel ${name}`, ok: true, detail };
+      } catch (error) {
+        return { name: `channel ${name}`, ok: false, detail: errorMessage(error), fix: `check [channels.${name}] in the config and run openkoi setup ${name}` };
+      }
+    }),
+  );
+}
+
+async function integrationChecks(config: Config): Promise<Check[]> {
+  if (Object.keys(config.integrations).length === 0) return [];
+  const { loadIntegrations } = await import("../../integrations/index.js");
+  let integrations: Awaited<ReturnType<typeof loadIntegrations>>;
+  try {
+    integrations = await loadIntegrations(config.integrations as Record<string, Record<string, unknown>>);
+  } catch (error) {
+    return [{ name: "integrations", ok: false, detail: errorMessage(error), fix: "fix the [integrations.*] tables named above" }];
+  }
+  return Promise.all(
+    integrations.map(async (integration): Promise<Check> => {
+      try {
+        return { name: `integration ${integration.name}`, ok: true, detail: await timed(integration.check(), 5000) };
+      } catch (error) {
+        return {
+          name: `integration ${integration.name}`,
+          ok: false,
+          detail: errorMessage(error),
+          fix: `check the credentials in [integrations.${integration.name}]`,
+        };
       }
     }),
   );
@@ -79,9 +145,14 @@ export async function run(_args: ParsedArgs): Promise<number> {
     openStore(paths.database).close();
     checks.push({ name: "database", ok: true, detail: paths.database });
   } catch (error) {
-    checks.push({ name: "database", ok: false, detail: errorMessage(error), fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run` });
+    checks.push({
+      name: "database",
+      ok: false,
+      detail: errorMessage(error),
+      fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run`,
+    });
   }
-  if (config) checks.push(...(await providerChecks(config, paths)));
+  if (config) checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config)), ...(await integrationChecks(config)));
   for (const c of checks) {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);

@@ -33,7 +33,9 @@ export async function run(args: ParsedArgs): Promise<number> {
   const lines: string[] = [];
   const models = Object.fromEntries(Object.entries(raw.models ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
   const executor = process.env.OPENKOI_MODEL ?? models.executor ?? "auto (best available provider)";
-  lines.push(`Models: executor ${executor}${models.evaluator ? ` · evaluator ${models.evaluator}` : ""}${models.planner ? ` · planner ${models.planner}` : ""}`);
+  lines.push(
+    `Models: executor ${executor}${models.evaluator ? ` · evaluator ${models.evaluator}` : ""}${models.planner ? ` · planner ${models.planner}` : ""}`,
+  );
   if (!existsSync(paths.database)) {
     lines.push(`No tasks yet (database ${paths.database} does not exist).`);
     process.stdout.write(`${lines.join("\n")}\n`);
@@ -47,13 +49,17 @@ export async function run(args: ParsedArgs): Promise<number> {
     lines.push(`Cost: ${money(day.costUsd)} today (${day.tasks} tasks, ${day.tokens.toLocaleString("en-US")} tokens) · ${money(month.costUsd)} in 30 days`);
     if (args.flags.costs) {
       lines.push("", "By model (30 days):");
-      for (const m of month.byModel) lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
+      for (const m of month.byModel)
+        lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
       lines.push("", "By day:");
       for (const d of month.byDay) lines.push(`  ${d.day} ${money(d.costUsd).padStart(10)} ${String(d.tokens).padStart(10)} tokens`);
     }
     const current = readCurrentTask(paths.stateDir);
     if (current && current.phase !== "complete") {
-      lines.push("", `Running: ${current.description.slice(0, 60)} — ${current.phase}, iteration ${current.iteration}/${current.max_iterations}, score ${current.current_score.toFixed(2)}`);
+      lines.push(
+        "",
+        `Running: ${current.description.slice(0, 60)} — ${current.phase}, iteration ${current.iteration}/${current.max_iterations}, score ${current.current_score.toFixed(2)}`,
+      );
     }
     const recent = store.listTasks({ limit: 5 }).tasks;
     if (recent.length) lines.push("", "Recent tasks:");

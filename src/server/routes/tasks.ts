@@ -16,7 +16,10 @@ const createTask = z.strictObject({
     .refine((s) => Buffer.byteLength(s) <= 32 * 1024, "description must be at most 32 KB"),
   max_iterations: z.number().int().min(0).max(20).optional(),
   quality_threshold: z.number().min(0).max(1).optional(),
-  model: z.string().regex(/^[^/\s]+\/\S+$/, "model must be provider/model, e.g. anthropic/claude-sonnet-4").optional(),
+  model: z
+    .string()
+    .regex(/^[^/\s]+\/\S+$/, "model must be provider/model, e.g. anthropic/claude-sonnet-4")
+    .optional(),
   workspace: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -72,7 +75,7 @@ export function taskRoutes(deps: AppDeps): Hono {
     };
     const idempotencyKey = c.req.header("idempotency-key") || undefined;
     const { taskId, created } = deps.submit(request, { idempotencyKey });
-    const status = deps.store.getTask(taskId)?.status ?? "queued";
+    const status = created ? "queued" : (deps.store.getTask(taskId)?.status ?? "queued");
     return c.json({ id: taskId, status, created, urls: urls(taskId) }, created ? 202 : 200);
   });
 

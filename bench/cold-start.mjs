@@ -1,0 +1,22 @@
+// Cold start: `openkoi --version` and `openkoi status` against `node -e 0`, medians of N fresh processes.
+import { CLI, median, tempHome, timeProcess } from "./lib.mjs";
+
+export function coldStart(runs = 15) {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, OPENKOI_HOME: tempHome() };
+  timeProcess([CLI, "status"], env); // creates nothing, but warms the file cache
+  const rounds = { node: [], version: [], status: [] };
+  // Interleave so machine noise hits all three alike.
+  for (let i = 0; i < runs; i++) {
+    rounds.node.push(timeProcess(["-e", "0"], env));
+    rounds.version.push(timeProcess([CLI, "--version"], env));
+    rounds.status.push(timeProcess([CLI, "status"], env));
+  }
+  const node = median(rounds.node);
+  const version = median(rounds.version);
+  const status = median(rounds.status);
+  return [
+    { name: "node -e 0 (baseline)", value: `${node.toFixed(1)} ms` },
+    { name: "openkoi --version", value: `${version.toFixed(1)} ms`, ratio: version / node, target: 1.3 },
+    { name: "openkoi status", value: `${status.toFixed(1)} ms`, ratio: status / node, target: 1.6 },
+  ];
+}

@@ -1,0 +1,115 @@
+import type { Client, Message, MessageReaction, PartialMessageReaction, PartialUser, User } from "discord.js";
+import { errorMessage, OpenKoiError } from "../../core/errors.js";
+import { isAllowed } from "../policy.js";
+import type { ChannelContext, ThreadApi } from "../types.js";
+import type { DiscordChannelConfig } from "./config.js";
+import { CHANNEL, type GatewayMessageFacts, parseGatewayMessage } from "./parse.js";
+
+type DiscordJs = typeof import("discord.js");
+const STOP_EMOJI = "🛑";
+const READY_TIMEOUT_MS = 30_000;
+
+/** Which conversation each of the bot's messages belongs to, so a reply to it continues there (bounded). */
+export function createThreadMemory(limit = 5000) {
+  const roots = new Map<string, string>();
+  return {
+    remember(messageId: string, root: string): void {
+      roots.set(messageId, root);
+      if (roots.size > limit) roots.delete(roots.keys().next().value as string);
+    },
+    get: (messageId: string) => roots.get(messageId),
+  };
+}
+export type ThreadMemory = ReturnType<typeof createThreadMemory>;
+
+/** Reads the plain facts parse.ts needs off a discord.js Message. */
+export function messageFacts(message: Message, botId: string, memory: ThreadMemory): GatewayMessageFacts {
+  const channel = message.channel;
+  const botRoleIds = [...message.mentions.roles.values()].filter((r) => r.tags?.botId === botId).map((r) => r.id);
+  const refId = message.reference?.messageId;
+  let replyToBot: GatewayMessageFacts["replyToBot"];
+  if (refId && message.mentions.repliedUser?.id === botId) {
+    // After a restart the memory is empty: the cached bot message's own reference is the next best root.
+    const cached = channel.messages.cache.get(refId);
+    replyToBot = { threadRoot: memory.get(refId) ?? cached?.reference?.messageId ?? cached?.interactionMetadata?.id ?? refId };
+  }
+  return {
+    id: message.id,
+    channelId: message.channelId,
+    guildId: message.guildId ?? undefined,
+    parentId: channel.isThread() ? (channel.parentId ?? undefined) : undefined,
+    channelKind: channel.isDMBased() ? "dm" : channel.isThread() ? "thread" : "channel",
+    author: { id: message.author.id, name: message.author.displayName, bot: message.author.bot },
+    automated: message.system || message.webhookId !== null,
+    content: message.content,
+    mentionsBot: message.mentions.users.has(botId) || botRoleIds.length > 0,
+    botRoleIds,
+    mentionNames: Object.fromEntries([...message.mentions.users.values()].map((u) => [u.id, u.displayName])),
+    ...(replyToBot ? { replyToBot } : {}),
+  };
+}
+
+export interface GatewayDeps {
+  discord: DiscordJs;
+  config: DiscordChannelConfig;
+  ctx: ChannelContext;
+  api: ThreadApi;
+  memory: ThreadMemory;
+  onInteraction(payload: unknown): Promise<void>;
+  warn(message: string): void;
+}
+
+function stopByReaction(ctx: ChannelContext, client: Client, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): void {
+  if (reaction.emoji.name !== STOP_EMOJI || user.id === client.user?.id) return;
+  const taskId = ctx.taskForMessage(CHANNEL, reaction.message.id);
+  if (!taskId) return;
+  const places = [reaction.message.channelId, reaction.message.guildId].filter((p): p is string => Boolean(p));
+  if (!isAllowed(ctx.policy, user.id, places)) return;
+  ctx.cancelTask(taskId, `stopped by ${user.username ?? user.id} with ${STOP_EMOJI}`);
+}
+
+function listen(client: Client, deps: GatewayDeps): void {
+  const { discord, ctx, api, memory, warn } = deps;
+  const { Events } = discord;
+  const failed = (what: string) => (error: unknown) => warn(`discord: ${what}: ${errorMessage(error)}`);
+  client.on(Events.MessageCreate, (message) => {
+    const botId = client.user?.id;
+    const inbound = botId ? parseGatewayMessage(messageFacts(message, botId, memory), botId) : undefined;
+    if (inbound) ctx.receive(inbound, api).catch(failed(`could not take message ${message.id}`));
+  });
+  client.on(Events.MessageReactionAdd, (reaction, user) => stopByReaction(ctx, client, reaction, user));
+  client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+    if (packet.t === "INTERACTION_CREATE") deps.onInteraction(packet.d).catch(failed("could not answer an interaction"));
+  });
+  client.on(Events.Error, failed("gateway error"));
+}
+
+/** Logs in over the gateway (its URL from `<api_url>/v10/gateway/bot`) and resolves once READY. */
+export async function connectGateway(deps: GatewayDeps): Promise<{ stop(): Promise<void> }> {
+  const { Client, Events, GatewayIntentBits: I, Partials } = deps.discord;
+  const client = new Client({
+    intents: [I.Guilds, I.GuildMessages, I.MessageContent, I.DirectMessages, I.GuildMessageReactions, I.DirectMessageReactions],
+    // DMs and reactions on messages from before a restart arrive for uncached channels/messages.
+    partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
+    rest: { api: deps.config.api_url },
+  });
+  listen(client, deps);
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, () => resolve());
+    timer = setTimeout(() => reject(new Error(`no READY within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+  });
+  try {
+    await Promise.all([client.login(deps.config.bot_token), ready]);
+  } catch (error) {
+    await client.destroy();
+    throw new OpenKoiError(
+      "DISCORD_GATEWAY",
+      `Discord gateway login failed: ${errorMessage(error)}: check channels.discord.bot_token, and enable "Message Content Intent" for the bot in the Developer Portal (or set gateway = false)`,
+      { cause: error },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return { stop: () => client.destroy() };
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { resolvePaths } from "../../config/paths.js";
+import { ConfigError } from "../../core/errors.js";
+import { policyShape } from "../policy.js";
+
+export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** `[channels.github]`; secrets arrive resolved from `{env:NAME}` by the config loader. */
+export const githubChannelSchema = z.strictObject({
+  ...policyShape,
+  /** GitHub tasks edit files by default (that is the point of a pull request); shell stays off unless granted. */
+  tools: z.array(z.enum(["read", "write", "shell", "network"])).default(["read", "write"]),
+  webhook_secret: z.string({ error: 'set the webhook secret, e.g. webhook_secret = "{env:GITHUB_WEBHOOK_SECRET}"' }).min(1, "must not be empty"),
+  token: z.string().min(1, "must not be empty").optional(),
+  app_id: z.union([z.string(), z.number()]).optional(),
+  private_key: z.string().optional(),
+  /** GitHub Enterprise Server: https://HOST/api/v3. */
+  api_url: z.url().default("https://api.github.com"),
+  trigger: z.string().regex(/^@?[A-Za-z0-9][\w.-]*$/, "expected a handle such as @openkoi").default("@openkoi"),
+  min_permission: z.enum(PERMISSIONS).exclude(["none"]).default("write"),
+  /** Adding this label to an issue starts a task (optional). */
+  label: z.string().min(1).optional(),
+  /** Assigning an issue to this login starts a task (optional). */
+  assignee: z.string().min(1).optional(),
+  /** Where clones and worktrees live (`<data_dir>/workspaces`); defaults to openkoi's data directory. */
+  data_dir: z.string().min(1).optional(),
+  git_author_name: z.string().min(1).default("openkoi"),
+  git_author_email: z.string().min(3).default("openkoi@users.noreply.github.com"),
+});
+
+export type GitHubChannelConfig = z.infer<typeof githubChannelSchema> & { dataDir: string; mention: string };
+
+const APP_UNAVAILABLE =
+  "channels.github.app_id: GitHub App auth is not available in this build (it needs @octokit/auth-app): use token = \"{env:GITHUB_TOKEN}\" with a personal access token or an installation token";
+
+export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GitHubChannelConfig {
+  const result = githubChannelSchema.safeParse(raw ?? {});
+  const problems = result.success ? [] : result.error.issues.map((i) => `channels.github.${i.path.join(".") || "(table)"}: ${i.message}`);
+  if (result.success && !result.data.token) {
+    problems.push(result.data.app_id !== undefined ? APP_UNAVAILABLE : 'channels.github.token: set a token, e.g. token = "{env:GITHUB_TOKEN}"');
+  }
+  if (!result.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  }
+  const data = result.data;
+  const handle = data.trigger.replace(/^@/, "");
+  return { ...data, trigger: `@${handle}`, mention: handle, dataDir: data.data_dir ?? resolvePaths(env).dataDir };
+}
+
+/** Ranks `role_name`/`permission` from the collaborator-permission endpoint. */
+export function permissionRank(value: string | undefined): number {
+  const index = PERMISSIONS.indexOf((value ?? "none") as Permission);
+  return index < 0 ? 0 : index;
+}

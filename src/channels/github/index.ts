@@ -1,0 +1,80 @@
+import type { Context, Hono } from "hono";
+import { isAllowed } from "../policy.js";
+import type { ChannelAdapter, ChannelContext, InboundMessage } from "../types.js";
+import { createGitHubApi, type GitHubThreadApi } from "./api.js";
+import { type GitHubChannelConfig, parseGitHubConfig, permissionRank } from "./config.js";
+import { parseDelivery } from "./parse.js";
+import { call, type Client, createClient, githubError, permissionOf } from "./rest.js";
+import { createSession } from "./session.js";
+import { createVerifier } from "./verify.js";
+
+export type { GitHubChannelConfig } from "./config.js";
+export { setupInstructions } from "./setup.js";
+
+export const WEBHOOK_PATH = "/channels/github/webhook";
+
+/**
+ * `@openkoi stop` is handled here rather than by `ctx.receive`, after the ack: stopping someone's task needs the
+ * same repository permission as starting one, and that is an API call.
+ */
+async function stopFromComment(ctx: ChannelContext, client: Client, config: GitHubChannelConfig, message: InboundMessage): Promise<void> {
+  if (!isAllowed(ctx.policy, message.user, message.places)) return;
+  const taskId = ctx.activeTaskInThread("github", message.thread);
+  if (!taskId) return;
+  const role = await permissionOf(client, message.thread.conversation, message.user);
+  if (permissionRank(role) < permissionRank(config.min_permission)) return;
+  ctx.cancelTask(taskId, `stopped by ${message.user} on GitHub`);
+}
+
+function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; config: GitHubChannelConfig; api: GitHubThreadApi }): void {
+  const verify = createVerifier(deps.config.webhook_secret);
+  app.post(WEBHOOK_PATH, async (c: Context) => {
+    const raw = await c.req.text();
+    await verify(raw, c.req.header("x-hub-signature-256"));
+    const event = c.req.header("x-github-event");
+    const delivery = c.req.header("x-github-delivery");
+    if (!event || !delivery) return c.json({ error: { code: "BAD_REQUEST", message: "X-GitHub-Event and X-GitHub-Delivery are required." } }, 400);
+    if (event === "ping") return c.json({ ok: true, pong: true });
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      return c.json({ error: { code: "BAD_REQUEST", message: "The webhook body is not JSON: set the webhook's content type to application/json." } }, 400);
+    }
+    const parsed = parseDelivery(event, delivery, payload, deps.config);
+    if (parsed.kind === "ignore") return c.json({ ok: true, ignored: parsed.reason });
+    if (parsed.stop) {
+      void stopFromComment(deps.ctx, deps.client, deps.config, parsed.message).catch(() => undefined);
+      return c.json({ ok: true, outcome: "stopping" }, 202);
+    }
+    const outcome = await deps.ctx.receive(parsed.message, deps.api);
+    return c.json({ ok: true, outcome: outcome.kind }, outcome.kind === "queued" ? 202 : 200);
+  });
+}
+
+/** The GitHub issue-comment trigger: webhook in, tracking comment out, a branch and a pull request per issue. */
+export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<ChannelAdapter> {
+  const config = parseGitHubConfig(raw);
+  const client = createClient(config);
+  const api = createGitHubApi(client, config.trigger);
+  const session = createSession({ config, client, api });
+  return {
+    name: "github",
+    api,
+    mount: (app) => mountWebhook(app, { ctx, client, config, api }),
+    prepare: session.prepare,
+    finish: session.finish,
+    async check() {
+      const octokit = await client();
+      try {
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return `GitHub: authenticated as ${data.login} at ${config.api_url}`;
+      } catch (error) {
+        // Installation tokens cannot read /user; the rate-limit endpoint still proves the token works.
+        if ((error as { status?: unknown }).status !== 403) throw githubError(error, "check the token");
+        await call("check the token", () => octokit.rest.rateLimit.get());
+        return `GitHub: token accepted (installation token) at ${config.api_url}`;
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { createLogger, type Logger, parseLogLevel } from "../../core/logger.js";
+import type { ChannelAdapter, ChannelContext, ChannelFactory } from "../types.js";
+import { checkSlack, createSlackApi } from "./api.js";
+import { parseSlackConfig, type SlackChannelConfig } from "./config.js";
+import { mountSlackRoutes } from "./http.js";
+import { dispatchSlack } from "./inbound.js";
+import { CHANNEL } from "./parse.js";
+import { slackLogger, startSocketMode } from "./socket.js";
+
+export type { SlackChannelConfig } from "./config.js";
+export { setupInstructions } from "./setup.js";
+
+export interface SlackChannelOptions {
+  logger?: Logger;
+}
+
+/**
+ * Slack: the Events API and interactivity over HTTP (when `signing_secret` is set) and/or Socket Mode
+ * (when `app_token` is set); answers through the Web API. The SDK is loaded here, only when configured.
+ */
+export async function createSlackChannel(config: SlackChannelConfig, ctx: ChannelContext, options: SlackChannelOptions = {}): Promise<ChannelAdapter> {
+  // ChannelContext carries no logger; OPENKOI_LOG_LEVEL is the documented switch the hub's own logger uses.
+  const logger = options.logger ?? createLogger(parseLogLevel(process.env.OPENKOI_LOG_LEVEL));
+  const bolt = await import("@slack/bolt");
+  const clientOptions = {
+    slackApiUrl: config.api_url,
+    logger: slackLogger(logger, bolt.LogLevel),
+    retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
+  };
+  // A bare WebClient (no Bolt App): nothing calls auth.test at construction, and 429s reach the reply sink, the one retry owner.
+  const client = new bolt.webApi.WebClient(config.bot_token, { ...clientOptions, rejectRateLimitedCalls: true, timeout: 15_000 });
+  const api = createSlackApi(client);
+  let socket: { stop(): Promise<void> } | undefined;
+  const { signing_secret: signingSecret, app_token: appToken } = config;
+  return {
+    name: CHANNEL,
+    api,
+    mount: signingSecret ? (app) => mountSlackRoutes(app, { signingSecret, ctx, api }) : undefined,
+    start: appToken
+      ? async () => {
+          socket = await startSocketMode({
+            appToken,
+            clientOptions,
+            logger,
+            handle: async (inbound) => (inbound.kind === "challenge" ? undefined : dispatchSlack(inbound, ctx, api)),
+          });
+        }
+      : undefined,
+    async stop() {
+      await socket?.stop();
+      socket = undefined;
+    },
+    check: () => checkSlack(client),
+  };
+}
+
+export const createChannel: ChannelFactory = async (rawConfig, ctx) => createSlackChannel(parseSlackConfig(rawConfig), ctx);

@@ -1,0 +1,54 @@
+import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from "botbuilder";
+import type { Context } from "hono";
+import { VerificationError } from "../../core/errors.js";
+import { verifyActivity } from "./verify.js";
+
+export const MESSAGES_PATH = "/channels/teams/messages";
+
+/** The Express-like response CloudAdapter.process writes to; turned into a Hono response afterwards. */
+function responseShim() {
+  return {
+    statusCode: 200,
+    body: undefined as unknown,
+    socket: null,
+    status(code: number) {
+      this.statusCode = code;
+      return this;
+    },
+    header() {
+      return this;
+    },
+    send(body: unknown) {
+      this.body = body;
+      return this;
+    },
+    end() {
+      return this;
+    },
+  };
+}
+
+export interface MessagesRoute {
+  auth: Pick<ConfigurationBotFrameworkAuthentication, "authenticateRequest">;
+  adapter: CloudAdapter;
+  logic(turn: TurnContext): Promise<void>;
+}
+
+/** `POST /channels/teams/messages`: verify the JWT, run the turn (fast: parse + enqueue), answer with its status/invoke body. */
+export function messagesHandler({ auth, adapter, logic }: MessagesRoute): (c: Context) => Promise<Response> {
+  return async (c) => {
+    const body: unknown = await c.req.json().catch(() => undefined);
+    if (!body || typeof body !== "object" || Array.isArray(body) || typeof (body as { type?: unknown }).type !== "string") {
+      return c.json({ error: { code: "BAD_REQUEST", message: "Expected a Bot Framework activity (a JSON object with a type)." } }, 400);
+    }
+    const headers = Object.fromEntries(c.req.raw.headers);
+    await verifyActivity(auth, body as Activity, headers.authorization ?? "");
+    const res = responseShim();
+    await adapter.process({ method: "POST", body: body as Record<string, unknown>, headers }, res, logic);
+    if (res.statusCode === 401)
+      throw new VerificationError(`Teams: the activity was not authorized (${String(res.body ?? "no token")}); check channels.teams.app_id`);
+    const status = res.statusCode as 200;
+    if (res.body === undefined) return c.body(null, status);
+    return typeof res.body === "string" ? c.text(res.body, status) : c.json(res.body, status);
+  };
+}

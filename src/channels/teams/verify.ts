@@ -1,0 +1,28 @@
+import type { Activity, ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import { errorMessage, VerificationError } from "../../core/errors.js";
+
+/** jsonwebtoken's failures (bad signature, malformed, expired) escape botbuilder as plain errors, not AuthenticationError. */
+const JWT_ERRORS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
+
+function isRejection(error: unknown): boolean {
+  const e = error as { statusCode?: unknown; name?: unknown };
+  return e.statusCode === 401 || (typeof e.name === "string" && JWT_ERRORS.has(e.name));
+}
+
+/**
+ * Validates the activity's Bot Framework JWT (issuer, audience = app_id, signing key and its endorsements, serviceurl
+ * claim) before the adapter runs the turn, so every forged request is a 401 (botbuilder itself answers 500 to a
+ * bad signature). Unreachable key metadata is not a verdict on the request: it stays a 500 so Teams retries.
+ */
+export async function verifyActivity(
+  auth: Pick<ConfigurationBotFrameworkAuthentication, "authenticateRequest">,
+  activity: Activity,
+  authorization: string,
+): Promise<void> {
+  try {
+    await auth.authenticateRequest(activity, authorization);
+  } catch (error) {
+    if (!isRejection(error)) throw error;
+    throw new VerificationError(`Teams: the activity's Bot Framework token was rejected (${errorMessage(error)}); check channels.teams.app_id`);
+  }
+}

@@ -1,0 +1,22 @@
+import { it } from "vitest";
+import { deliver, issueCommentPayload, startGitHubTriggerFake } from "../../fakes/github-trigger-fake.js";
+import { waitFor } from "../../fakes/http.js";
+import { tempDir } from "../../helpers/cli.js";
+import { startHubHarness } from "../../helpers/hub-harness.js";
+it("dbg", async () => {
+  const gh = await startGitHubTriggerFake();
+  const harness = await startHubHarness({ channels: { github: { webhook_secret: "s", token: gh.token, api_url: gh.url, data_dir: tempDir("gh-data") } } });
+  const url = `${harness.url}/channels/github/webhook`;
+  harness.hold();
+  const p = (text: string) => issueCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, issue: 1, body: `@openkoi ${text}` });
+  console.log(await deliver(url, "issue_comment", p("refactor"), { secret: "s" }));
+  const t = await waitFor(() => harness.hub.store.listTasks({ limit: 5 }).tasks.find((x) => x.status === "running"), 5000, "run");
+  await waitFor(() => harness.model.requests.length > 0, 5000, "model");
+  console.log(await deliver(url, "issue_comment", p("stop"), { secret: "s" }));
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(gh.requests.map((r) => `${r.method} ${r.path}`));
+  console.log(harness.hub.store.getTask(t.id)?.status);
+  harness.release();
+  console.log((await harness.settle(t.id)).status);
+  await harness.close(); await gh.close();
+});
