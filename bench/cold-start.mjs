@@ -1,8 +1,11 @@
 // Cold start: `openkoi --version` and `openkoi status` against `node -e 0`, medians of N fresh processes.
 import { CLI, median, tempHome, timeProcess } from "./lib.mjs";
 
-export function coldStart(runs = 15) {
+export async function coldStart(runs = 15) {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, OPENKOI_HOME: tempHome() };
+  // `status` reads a real database (as after any task), not the "no tasks yet" shortcut.
+  const { openStore } = await import("../dist/store/index.js");
+  openStore(`${env.OPENKOI_HOME}/data/openkoi.db`).close();
   timeProcess([CLI, "status"], env); // creates nothing, but warms the file cache
   const rounds = { node: [], version: [], status: [] };
   // Interleave so machine noise hits all three alike.

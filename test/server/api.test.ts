@@ -68,23 +68,23 @@ describe("REST API over real HTTP", () => {
     expect(events.at(-1)?.type).toBe("task.completed");
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
 
-    const detail = await (await fetch(`${api}/tasks/${created.json.id}`)).json();
+    const detail = (await (await fetch(`${api}/tasks/${created.json.id}`)).json()) as Json;
     expect(detail).toMatchObject({ status: "completed", max_iterations: 2, quality_threshold: 0.7, metadata: { ticket: "ENG-1" }, iterations: 1 });
     expect(detail.iteration_details[0].scores).toBeDefined();
     expect(detail.result).toBe("All done: wrote answer.md.");
     expect(detail.cost_usd).toBeGreaterThan(0);
 
-    const list = await (await fetch(`${api}/tasks?status=completed&limit=1`)).json();
+    const list = (await (await fetch(`${api}/tasks?status=completed&limit=1`)).json()) as Json;
     expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([created.json.id]);
 
     // Resume: only events after Last-Event-ID are replayed.
     const resumed = await readSse(`${harness.url}${created.json.urls.events}`, { "last-event-id": String(events.length - 2) });
     expect(resumed.map((e) => e.id)).toEqual([events.length - 1, events.length]);
 
-    const status = await (await fetch(`${api}/status`)).json();
+    const status = (await (await fetch(`${api}/status`)).json()) as Json;
     expect(status).toMatchObject({ queue_depth: 0, running: [] });
     expect(status.today.tasks).toBe(1);
-    const cost = await (await fetch(`${api}/cost?since=2020-01-01`)).json();
+    const cost = (await (await fetch(`${api}/cost?since=2020-01-01`)).json()) as Json;
     expect(cost.by_model[0].model).toBe("openai/gpt-4.1");
   });
 
@@ -126,7 +126,7 @@ describe("REST API over real HTTP", () => {
     expect(huge.status).toBe(413);
     const missing = await fetch(`${url}/nope`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("NOT_FOUND");
+    expect(((await missing.json()) as Json).error.code).toBe("NOT_FOUND");
     expect(harness.hub.store.listTasks().tasks).toHaveLength(0);
   });
 

@@ -40,5 +40,5 @@ export function parseDiscordConfig(raw: unknown): DiscordChannelConfig {
   const result = discordConfigSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `channels.${["discord", ...issue.path.map(String)].join(".")}: ${issue.message}`);
-  throw new ConfigError("Invalid [channels.discord] configuration", problems);
+  throw new ConfigError(`Invalid [channels.discord] configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
 }

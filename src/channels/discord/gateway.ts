@@ -63,7 +63,9 @@ function stopByReaction(ctx: ChannelContext, client: Client, reaction: MessageRe
   if (reaction.emoji.name !== STOP_EMOJI || user.id === client.user?.id) return;
   const taskId = ctx.taskForMessage(CHANNEL, reaction.message.id);
   if (!taskId) return;
-  const places = [reaction.message.channelId, reaction.message.guildId].filter((p): p is string => Boolean(p));
+  const channel = client.channels.cache.get(reaction.message.channelId);
+  const parent = channel?.isThread() ? channel.parentId : undefined;
+  const places = [reaction.message.channelId, parent, reaction.message.guildId].filter((p): p is string => Boolean(p));
   if (!isAllowed(ctx.policy, user.id, places)) return;
   ctx.cancelTask(taskId, `stopped by ${user.username ?? user.id} with ${STOP_EMOJI}`);
 }

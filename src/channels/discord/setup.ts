@@ -15,9 +15,7 @@ const COMMAND = [
 ];
 
 /** Setup runs before the table is complete, so it reads only what it needs, leniently. */
-const setupSchema = z
-  .object({ application_id: z.string().optional(), public_key: z.string().optional(), api_url: z.string().optional() })
-  .catch({});
+const setupSchema = z.object({ application_id: z.string().optional(), public_key: z.string().optional(), api_url: z.string().optional() }).catch({});
 
 /** `openkoi setup discord`: the Developer Portal steps and the one command registration, printed (takes the raw `[channels.discord]`). */
 export function setupInstructions(rawConfig: unknown, publicUrl: string): string {

@@ -123,7 +123,9 @@ export function createSession(deps: SessionDeps) {
       // Read before the agent runs: afterwards the work tree (and its `.git` file) is untrusted.
       const { stdout } = await git(["rev-parse", "--absolute-git-dir"], { cwd: worktree });
       const meta: SessionMeta = { repo: thread.conversation, issue, mode: chosen.mode, branch: chosen.branch, base, title: thread.extra.title ?? "", repoDir, worktree, gitDir: stdout.trim() };
-      return { ...request, workspace: worktree, metadata: { ...request.metadata, github: meta } };
+      // The framework derives grants from the shared policy defaults (read only); GitHub's default adds write.
+      const options = { ...request.options, grants: config.tools };
+      return { ...request, options, workspace: worktree, metadata: { ...request.metadata, github: meta } };
     } catch (error) {
       await lock(repoDir, () => removeWorktree(repoDir, worktree));
       throw error;

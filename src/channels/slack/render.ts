@@ -11,9 +11,13 @@ const MAX_BLOCKS = 50;
 
 export type Block = Record<string, unknown>;
 
-/** What `chat.postMessage` / `chat.update` take: notification text plus one attachment (the colour bar) of blocks. */
+/**
+ * What `chat.postMessage` / `chat.update` take. Title and progress are top-level blocks (so `text` is only the
+ * notification fallback, not shown twice); the details sit in one attachment, whose colour bar shows the status.
+ */
 export interface SlackMessageBody {
   text: string;
+  blocks: Block[];
   attachments: Array<{ color: string; fallback: string; blocks: Block[] }>;
 }
 
@@ -61,7 +65,7 @@ export function renderMessage(message: RichMessage): SlackMessageBody {
   }
   const tail = buttonBlock(message.buttons);
   const room = MAX_BLOCKS - head.length - tail.length;
-  const blocks = [...head, ...(body.length > room ? [...body.slice(0, room - 1), { type: "context", elements: [mrkdwn("_(truncated)_")] }] : body), ...tail];
+  const details = [...(body.length > room ? [...body.slice(0, room - 1), { type: "context", elements: [mrkdwn("_(truncated)_")] }] : body), ...tail];
   const fallback = clip(message.fallback, 3000);
-  return { text: fallback, attachments: [{ color: colorOf(message), fallback, blocks }] };
+  return { text: fallback, blocks: head, attachments: [{ color: colorOf(message), fallback, blocks: details }] };
 }

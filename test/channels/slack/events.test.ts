@@ -69,8 +69,8 @@ describe("slack events endpoint", () => {
     expect(progress.threadTs).toBe(asRecord(payload.event).ts);
     const [attachment] = progress.attachments;
     expect(attachment?.color).toBe("#f2c744");
+    expect(progress.blocks[0]).toMatchObject({ type: "header" });
     const blocks = (attachment?.blocks ?? []) as Array<Record<string, unknown>>;
-    expect(blocks[0]).toMatchObject({ type: "header" });
     expect(blocks.find((b) => b.type === "actions")).toMatchObject({ elements: [{ action_id: "openkoi_stop", value: task.id, style: "danger" }] });
     t.harness.release();
     await t.harness.settle(task.id);

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GitHubFake, startGitHubFake } from "../fakes/github-fake.js";
+import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
+import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+import { passingScript } from "../helpers/hub-harness.js";
+
+describe("status, doctor and setup through the built CLI", () => {
+  let model: ModelFake;
+  let github: GitHubFake;
+  beforeAll(async () => {
+    model = await startOpenAIFake();
+    model.respondWith(passingScript("answered"));
+    github = await startGitHubFake("ghp_good");
+  });
+  afterAll(async () => {
+    await model.close();
+    await github.close();
+  });
+
+  it("status shows recent tasks and costs after a run", async () => {
+    const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL });
+    const ran = await runCli(["list the files", "-m", "openai/gpt-4.1"], { env, cwd: tempDir("ws") });
+    expect(ran.code).toBe(0);
+    const status = await runCli(["status", "--costs"], { env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/completed\s+0\.90 .* list the files/);
+    expect(status.stdout).toContain("openai/gpt-4.1");
+    expect(status.stdout).toContain("By model (30 days):");
+  });
+
+  it("doctor checks providers and integrations, with a fix for each failure", async () => {
+    const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL });
+    const home = env.OPENKOI_HOME as string;
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "config.toml"), `[integrations.github]\ntoken = "ghp_bad"\napi_url = "${github.url}"\n`);
+    const bad = await runCli(["doctor"], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/\[ok\]\s+provider openai: env:OPENAI_API_KEY, \d+ models/);
+    expect(bad.stdout).toMatch(/\[FAIL\] integration github/);
+    expect(bad.stdout).toContain("fix: check the credentials in [integrations.github]");
+    writeFileSync(join(home, "config.toml"), `[integrations.github]\ntoken = "ghp_good"\napi_url = "${github.url}"\n`);
+    const good = await runCli(["doctor"], { env });
+    expect(good.stdout).toMatch(/\[ok\]\s+integration github/);
+    expect(good.code).toBe(0);
+  });
+
+  it("doctor without any credentials names what to set", async () => {
+    const result = await runCli(["doctor"], { env: cleanEnv({}) });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("[FAIL] providers: no model credentials found");
+    expect(result.stdout).toContain("ANTHROPIC_API_KEY");
+  });
+
+  it("setup prints the platform-side step for a channel", async () => {
+    const result = await runCli(["setup", "slack", "--url", "https://hub.example.com"], { env: cleanEnv({}) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("https://hub.example.com/channels/slack/events");
+    const bad = await runCli(["setup", "myspace"], { env: cleanEnv({}) });
+    expect(bad.code).toBe(2);
+  });
+});
