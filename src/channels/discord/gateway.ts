@@ -74,14 +74,18 @@ function listen(client: Client, deps: GatewayDeps): void {
   const { discord, ctx, api, memory, warn } = deps;
   const { Events } = discord;
   const failed = (what: string) => (error: unknown) => warn(`discord: ${what}: ${errorMessage(error)}`);
-  client.on(Events.MessageCreate, (message) => {
-    const botId = client.user?.id;
-    const inbound = botId ? parseGatewayMessage(messageFacts(message, botId, memory), botId) : undefined;
-    if (inbound) ctx.receive(inbound, api).catch(failed(`could not take message ${message.id}`));
-  });
-  client.on(Events.MessageReactionAdd, (reaction, user) => stopByReaction(ctx, client, reaction, user));
+  // Never let a throw escape an emitter listener (it would crash the hub); FIFO microtasks keep gateway order.
+  const safely = (what: string, work: () => unknown) => void Promise.resolve().then(work).catch(failed(what));
+  client.on(Events.MessageCreate, (message) =>
+    safely(`could not take message ${message.id}`, () => {
+      const botId = client.user?.id;
+      const inbound = botId ? parseGatewayMessage(messageFacts(message, botId, memory), botId) : undefined;
+      return inbound && ctx.receive(inbound, api);
+    }),
+  );
+  client.on(Events.MessageReactionAdd, (reaction, user) => safely("could not handle a reaction", () => stopByReaction(ctx, client, reaction, user)));
   client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
-    if (packet.t === "INTERACTION_CREATE") deps.onInteraction(packet.d).catch(failed("could not answer an interaction"));
+    if (packet.t === "INTERACTION_CREATE") safely("could not answer an interaction", () => deps.onInteraction(packet.d));
   });
   client.on(Events.Error, failed("gateway error"));
 }

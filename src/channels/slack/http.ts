@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import type { Logger } from "../../core/logger.js";
 import type { ChannelContext, ThreadApi } from "../types.js";
 import { dispatchSlack } from "./inbound.js";
 import { parseBody, parseSlack } from "./parse.js";
@@ -11,7 +12,7 @@ export const INTERACTIONS_PATH = "/channels/slack/interactions";
  * The Events API and interactivity endpoints: verify the raw body → parse → hand to the hub → 200.
  * Both paths take both kinds of payload, so one Request URL for everything also works.
  */
-export function mountSlackRoutes(app: Hono, deps: { signingSecret: string; ctx: ChannelContext; api: ThreadApi }): void {
+export function mountSlackRoutes(app: Hono, deps: { signingSecret: string; ctx: ChannelContext; api: ThreadApi; logger: Logger }): void {
   const handle = async (c: Context) => {
     const raw = await c.req.text();
     verifySlackSignature({
@@ -25,7 +26,9 @@ export function mountSlackRoutes(app: Hono, deps: { signingSecret: string; ctx: 
     const inbound = parseSlack(body);
     if (inbound.kind === "challenge") return c.json({ challenge: inbound.challenge });
     // Retries (X-Slack-Retry-Num) need no special case: the event_id was claimed durably on first delivery.
-    await dispatchSlack(inbound, deps.ctx, deps.api);
+    const outcome = await dispatchSlack(inbound, deps.ctx, deps.api);
+    const retry = c.req.header("x-slack-retry-num");
+    deps.logger.debug(`slack: ${String(body.event_id ?? body.type)}${retry ? ` (retry ${retry}, ${c.req.header("x-slack-retry-reason")})` : ""}: ${outcome}`);
     return c.body(null, 200);
   };
   app.post(EVENTS_PATH, handle);

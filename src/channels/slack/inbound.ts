@@ -18,7 +18,7 @@ export async function dispatchSlack(inbound: SlackInbound, ctx: ChannelContext, 
       const taskId = ctx.taskForMessage(CHANNEL, inbound.messageId);
       if (!taskId) return "not an openkoi message";
       if (!isAllowed(ctx.policy, inbound.userId, inbound.places)) return "stop refused (not on the allowlist)";
-      return ctx.cancelTask(taskId, `stopped by <@${inbound.userId}> with 🛑`) ? "stopping" : "nothing to stop";
+      return ctx.cancelTask(taskId, `stopped by ${inbound.userId} with 🛑`) ? "stopping" : "nothing to stop";
     }
     default:
       return inbound.kind === "ignore" ? `ignored: ${inbound.reason}` : "ignored";

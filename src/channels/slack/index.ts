@@ -22,12 +22,10 @@ export async function createSlackChannel(config: SlackChannelConfig, ctx: Channe
   // ChannelContext carries no logger; OPENKOI_LOG_LEVEL is the documented switch the hub's own logger uses.
   const logger = options.logger ?? createLogger(parseLogLevel(process.env.OPENKOI_LOG_LEVEL));
   const bolt = await import("@slack/bolt");
-  const clientOptions = {
-    slackApiUrl: config.api_url,
-    logger: slackLogger(logger, bolt.LogLevel),
-    retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
-  };
-  // A bare WebClient (no Bolt App): nothing calls auth.test at construction, and 429s reach the reply sink, the one retry owner.
+  // No SDK retries: chat.postMessage is not idempotent (a retried post can land twice), and the reply sink
+  // (the one retry owner) waits out 429s and re-renders on the next event.
+  const clientOptions = { slackApiUrl: config.api_url, logger: slackLogger(logger, bolt.LogLevel), retryConfig: { retries: 0 } };
+  // A bare WebClient, not a Bolt App: nothing calls auth.test at construction (the recipe's gotcha).
   const client = new bolt.webApi.WebClient(config.bot_token, { ...clientOptions, rejectRateLimitedCalls: true, timeout: 15_000 });
   const api = createSlackApi(client);
   let socket: { stop(): Promise<void> } | undefined;
@@ -35,7 +33,7 @@ export async function createSlackChannel(config: SlackChannelConfig, ctx: Channe
   return {
     name: CHANNEL,
     api,
-    mount: signingSecret ? (app) => mountSlackRoutes(app, { signingSecret, ctx, api }) : undefined,
+    mount: signingSecret ? (app) => mountSlackRoutes(app, { signingSecret, ctx, api, logger }) : undefined,
     start: appToken
       ? async () => {
           socket = await startSocketMode({

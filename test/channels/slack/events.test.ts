@@ -138,7 +138,7 @@ describe("slack events endpoint", () => {
     t.harness.release();
     expect((await t.harness.settle(task.id)).status).toBe("cancelled");
     const stopped = await waitFor(() => t.slack.edits.find((m) => m.visible.includes("Stopped")), 5000, "the stopped message");
-    expect(stopped.visible).toContain("stopped by <@U777> with 🛑");
+    expect(stopped.visible).toContain("stopped by U777 with 🛑");
     expect(stopped.attachments[0]?.color).toBe("#cc0000");
   });
 
