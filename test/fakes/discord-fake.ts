@@ -46,6 +46,8 @@ export interface DiscordFake {
   nextId(): string;
   /** The next request matching `match` gets `reply` (after being recorded). */
   failNext(match: (r: RecordedRequest) => boolean, reply: Reply): void;
+  /** Discord has seen the initial response for this interaction token (follow-ups and @original edits work). */
+  ackInteraction(token: string, channelId: string): void;
   /** Delivers an interaction over the gateway (INTERACTION_CREATE); its callback acknowledges the token. */
   gatewayInteraction(body: Json): Promise<void>;
   /** POSTs a signed interaction to the hub, as Discord would; a 200 response acknowledges its token. */
@@ -235,6 +237,7 @@ export async function startDiscordFake(): Promise<DiscordFake> {
     dispatch: gateway.dispatch,
     nextId,
     failNext: (match, reply) => void failures.push({ match, reply }),
+    ackInteraction: (tok, channel) => void interactions.set(tok, { channel, acked: true }),
     async gatewayInteraction(body) {
       if (typeof body.token === "string" && typeof body.channel_id === "string") interactions.set(body.token, { channel: body.channel_id, acked: false });
       await gateway.dispatch("INTERACTION_CREATE", body);

@@ -39,7 +39,9 @@ export function createGitHubApi(client: Client, trigger: string): GitHubThreadAp
   const edit = async (ref: MessageRef, message: RichMessage) => {
     const octokit = await client();
     const body = renderComment(message, trigger, footers.get(ref.id));
-    await call("edit the tracking comment", () => octokit.rest.issues.updateComment({ ...splitRepo(ref.thread.conversation), comment_id: Number(ref.id), body }));
+    await call("edit the tracking comment", () =>
+      octokit.rest.issues.updateComment({ ...splitRepo(ref.thread.conversation), comment_id: Number(ref.id), body }),
+    );
   };
 
   const track = (ref: MessageRef, message: RichMessage) => {
@@ -75,8 +77,10 @@ export function createGitHubApi(client: Client, trigger: string): GitHubThreadAp
       const where = splitRepo(thread.conversation);
       const content = REACTIONS[emoji];
       const what = `react to ${messageId} in ${thread.conversation}`;
-      if (messageId.startsWith("issue:")) await call(what, () => octokit.rest.reactions.createForIssue({ ...where, issue_number: Number(messageId.slice(6)), content }));
-      else if (thread.extra?.comment_kind === "review") await call(what, () => octokit.rest.reactions.createForPullRequestReviewComment({ ...where, comment_id: Number(messageId), content }));
+      if (messageId.startsWith("issue:"))
+        await call(what, () => octokit.rest.reactions.createForIssue({ ...where, issue_number: Number(messageId.slice(6)), content }));
+      else if (thread.extra?.comment_kind === "review")
+        await call(what, () => octokit.rest.reactions.createForPullRequestReviewComment({ ...where, comment_id: Number(messageId), content }));
       else await call(what, () => octokit.rest.reactions.createForIssueComment({ ...where, comment_id: Number(messageId), content }));
     },
     async attachFooter(taskId, footer) {

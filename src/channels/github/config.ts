@@ -17,7 +17,10 @@ export const githubChannelSchema = z.strictObject({
   private_key: z.string().optional(),
   /** GitHub Enterprise Server: https://HOST/api/v3. */
   api_url: z.url().default("https://api.github.com"),
-  trigger: z.string().regex(/^@?[A-Za-z0-9][\w.-]*$/, "expected a handle such as @openkoi").default("@openkoi"),
+  trigger: z
+    .string()
+    .regex(/^@?[A-Za-z0-9][\w.-]*$/, "expected a handle such as @openkoi")
+    .default("@openkoi"),
   min_permission: z.enum(PERMISSIONS).exclude(["none"]).default("write"),
   /** Adding this label to an issue starts a task (optional). */
   label: z.string().min(1).optional(),
@@ -32,7 +35,7 @@ export const githubChannelSchema = z.strictObject({
 export type GitHubChannelConfig = z.infer<typeof githubChannelSchema> & { dataDir: string; mention: string };
 
 const APP_UNAVAILABLE =
-  "channels.github.app_id: GitHub App auth is not available in this build (it needs @octokit/auth-app): use token = \"{env:GITHUB_TOKEN}\" with a personal access token or an installation token";
+  'channels.github.app_id: GitHub App auth is not available in this build (it needs @octokit/auth-app): use token = "{env:GITHUB_TOKEN}" with a personal access token or an installation token';
 
 export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GitHubChannelConfig {
   const result = githubChannelSchema.safeParse(raw ?? {});
@@ -51,5 +54,5 @@ export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process
 /** Ranks `role_name`/`permission` from the collaborator-permission endpoint. */
 export function permissionRank(value: string | undefined): number {
   const index = PERMISSIONS.indexOf((value ?? "none") as Permission);
-  return index < 0 ? 0 : index;
+  return Math.max(0, index);
 }

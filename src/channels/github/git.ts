@@ -27,7 +27,19 @@ export interface GitResult {
   stderr: string;
 }
 
-const PASS_THROUGH = ["PATH", "LANG", "TMPDIR", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "SSL_CERT_FILE", "GIT_SSL_CAINFO"];
+const PASS_THROUGH = [
+  "PATH",
+  "LANG",
+  "TMPDIR",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+  "https_proxy",
+  "http_proxy",
+  "no_proxy",
+  "SSL_CERT_FILE",
+  "GIT_SSL_CAINFO",
+];
 
 /**
  * The environment of one git process: hermetic (no user or system config, no prompts, no hooks) and, only when
@@ -42,7 +54,11 @@ export function gitEnv(options: Pick<GitOptions, "token" | "identity">, base: No
     HOME: "/nonexistent",
   };
   for (const key of PASS_THROUGH) if (base[key] !== undefined) env[key] = base[key];
-  const config: Array<[string, string]> = [["core.hooksPath", "/dev/null"], ["core.fsmonitor", "false"], ["protocol.ext.allow", "never"]];
+  const config: Array<[string, string]> = [
+    ["core.hooksPath", "/dev/null"],
+    ["core.fsmonitor", "false"],
+    ["protocol.ext.allow", "never"],
+  ];
   if (options.token) config.push(["http.extraHeader", `Authorization: Basic ${Buffer.from(`x-access-token:${options.token}`).toString("base64")}`]);
   env.GIT_CONFIG_COUNT = String(config.length);
   config.forEach(([key, value], i) => {
@@ -62,7 +78,11 @@ export function git(args: string[], options: GitOptions = {}): Promise<GitResult
   if (options.gitDir) prefix.push(`--git-dir=${options.gitDir}`);
   if (options.workTree) prefix.push(`--work-tree=${options.workTree}`);
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...prefix, ...args], { env: gitEnv(options), stdio: ["ignore", "pipe", "pipe"], signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) });
+    const child = spawn("git", [...prefix, ...args], {
+      env: gitEnv(options),
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: AbortSignal.timeout(options.timeoutMs ?? 600_000),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
@@ -71,7 +91,10 @@ export function git(args: string[], options: GitOptions = {}): Promise<GitResult
     child.on("close", (code) => {
       const result = { code: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
       if (code === 0 || options.okCodes?.includes(code ?? -1)) resolve(result);
-      else reject(new OpenKoiError("GIT_FAILED", `git ${args[0]} failed (exit ${code}): ${result.stderr.trim().slice(0, 500) || result.stdout.trim().slice(0, 500)}`));
+      else
+        reject(
+          new OpenKoiError("GIT_FAILED", `git ${args[0]} failed (exit ${code}): ${result.stderr.trim().slice(0, 500) || result.stdout.trim().slice(0, 500)}`),
+        );
     });
   });
 }

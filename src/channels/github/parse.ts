@@ -66,7 +66,10 @@ export function mentionsTrigger(body: string, mention: string): boolean {
 }
 
 export function stripTrigger(body: string, mention: string): string {
-  return body.replace(triggerRe(mention, "gi"), "").replace(/^[\s,:]+/, "").trim();
+  return body
+    .replace(triggerRe(mention, "gi"), "")
+    .replace(/^[\s,:]+/, "")
+    .trim();
 }
 
 function baseThread(repo: Repository, session: number, extra: Record<string, string>): ThreadRef {
@@ -120,8 +123,23 @@ function fromIssueComment(deliveryKey: string, raw: unknown, config: ParseConfig
   if ("ignore" in got) return { kind: "ignore", reason: got.ignore };
   const isPull = i.pull_request != null;
   const session = isPull ? Number(SESSION_MARKER.exec(i.body ?? "")?.[1] ?? i.number) : i.number;
-  const thread = baseThread(repo, session, { comment_id: String(c.id), comment_kind: "issue", pr: isPull ? "1" : "0", reply_to: String(i.number), title: i.title });
-  const text: TriggerText = { repo: repo.full_name, kind: isPull ? "pull request" : "issue", number: i.number, title: i.title, body: i.body ?? "", author: i.user.login, requester: sender.login, request: got.request };
+  const thread = baseThread(repo, session, {
+    comment_id: String(c.id),
+    comment_kind: "issue",
+    pr: isPull ? "1" : "0",
+    reply_to: String(i.number),
+    title: i.title,
+  });
+  const text: TriggerText = {
+    repo: repo.full_name,
+    kind: isPull ? "pull request" : "issue",
+    number: i.number,
+    title: i.title,
+    body: i.body ?? "",
+    author: i.user.login,
+    requester: sender.login,
+    request: got.request,
+  };
   if (session !== i.number) text.sessionIssue = session;
   return message(deliveryKey, repo, thread, sender.login, String(c.id), got.request, text);
 }
@@ -136,9 +154,25 @@ function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfi
   const sameRepo = pr.head.repo?.full_name === repo.full_name;
   const own = sameRepo ? new RegExp(`^${BRANCH_PREFIX}(\\d+)-`).exec(pr.head.ref) : null;
   const session = own ? Number(own[1]) : pr.number;
-  const extra: Record<string, string> = { comment_id: String(c.id), comment_kind: "review", pr: "1", reply_to: String(pr.number), title: pr.title, head_ref: pr.head.ref };
+  const extra: Record<string, string> = {
+    comment_id: String(c.id),
+    comment_kind: "review",
+    pr: "1",
+    reply_to: String(pr.number),
+    title: pr.title,
+    head_ref: pr.head.ref,
+  };
   if (pr.head.repo) extra.head_repo = pr.head.repo.full_name;
-  const text: TriggerText = { repo: repo.full_name, kind: "pull request", number: pr.number, title: pr.title, body: pr.body ?? "", author: pr.user.login, requester: sender.login, request: got.request };
+  const text: TriggerText = {
+    repo: repo.full_name,
+    kind: "pull request",
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? "",
+    author: pr.user.login,
+    requester: sender.login,
+    request: got.request,
+  };
   if (c.path && c.diff_hunk) text.review = { path: c.path, diffHunk: c.diff_hunk };
   if (session !== pr.number) text.sessionIssue = session;
   return message(deliveryKey, repo, baseThread(repo, session, extra), sender.login, String(c.id), got.request, text);
@@ -153,8 +187,19 @@ function fromIssueEvent(deliveryKey: string, raw: unknown, config: ParseConfig):
   if (!labeled && !assigned) return { kind: "ignore", reason: `issues.${action} is not a configured trigger` };
   if (sender.type === "Bot") return { kind: "ignore", reason: "a bot's action" };
   const thread = baseThread(repo, i.number, { comment_kind: "none", pr: "0", reply_to: String(i.number), title: i.title });
-  const request = labeled ? `(the issue was labelled "${config.label}": resolve it as described)` : "(the issue was assigned to openkoi: resolve it as described)";
-  const text: TriggerText = { repo: repo.full_name, kind: "issue", number: i.number, title: i.title, body: i.body ?? "", author: i.user.login, requester: sender.login, request };
+  const request = labeled
+    ? `(the issue was labelled "${config.label}": resolve it as described)`
+    : "(the issue was assigned to openkoi: resolve it as described)";
+  const text: TriggerText = {
+    repo: repo.full_name,
+    kind: "issue",
+    number: i.number,
+    title: i.title,
+    body: i.body ?? "",
+    author: i.user.login,
+    requester: sender.login,
+    request,
+  };
   return message(deliveryKey, repo, thread, sender.login, `issue:${i.number}`, request, text);
 }
 

@@ -41,7 +41,9 @@ export function triggerText(t: TriggerText): string {
   if (t.review) {
     blocks.push(`<untrusted-review-context path="${attr(t.review.path)}">\n${fenced(t.review.diffHunk, 4000)}\n</untrusted-review-context>`);
   }
-  blocks.push(`<untrusted-request author="${attr(t.requester)}">\n${fenced(t.request || "(no further instructions: resolve the issue as described)", MAX_REQUEST)}\n</untrusted-request>`);
+  blocks.push(
+    `<untrusted-request author="${attr(t.requester)}">\n${fenced(t.request || "(no further instructions: resolve the issue as described)", MAX_REQUEST)}\n</untrusted-request>`,
+  );
   blocks.push(
     "You work in a checkout of the repository on a branch of its own. Change the files to do what was asked. " +
       "Do not run git yourself: when you finish, openkoi commits your changes, pushes the branch and opens or updates the pull request.",

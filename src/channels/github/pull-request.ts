@@ -40,8 +40,17 @@ export function pullBody(issue: number, outcome: Completed, user: string | undef
     "### Scores",
   ];
   if (rows.length) lines.push("| Dimension | Score |", "|---|---|", ...rows, "");
-  lines.push(`**Overall ${outcome.score.toFixed(2)}** (${verdict}) · ${outcome.iterations} iteration${outcome.iterations === 1 ? "" : "s"} · $${outcome.costUsd.toFixed(2)}`);
-  if (outcome.filesChanged.length) lines.push("", `Files changed: ${outcome.filesChanged.slice(0, 20).map((f) => `\`${f}\``).join(", ")}`);
+  lines.push(
+    `**Overall ${outcome.score.toFixed(2)}** (${verdict}) · ${outcome.iterations} iteration${outcome.iterations === 1 ? "" : "s"} · $${outcome.costUsd.toFixed(2)}`,
+  );
+  if (outcome.filesChanged.length)
+    lines.push(
+      "",
+      `Files changed: ${outcome.filesChanged
+        .slice(0, 20)
+        .map((f) => `\`${f}\``)
+        .join(", ")}`,
+    );
   lines.push("", `Closes #${issue}`);
   return lines.join("\n");
 }

@@ -31,14 +31,23 @@ export function githubError(error: unknown, what: string): Error {
   const status = field(error, "status");
   const headers = field(error, "response", "headers");
   const message = field(error, "response", "data", "message") ?? (error instanceof Error ? error.message : String(error));
-  if (typeof status !== "number") return new OpenKoiError("UPSTREAM", `GitHub could not be reached to ${what}: ${String(message)}; check channels.github.api_url and the network`, { cause: error });
+  if (typeof status !== "number")
+    return new OpenKoiError("UPSTREAM", `GitHub could not be reached to ${what}: ${String(message)}; check channels.github.api_url and the network`, {
+      cause: error,
+    });
   const retryAfter = Number(field(headers, "retry-after"));
   const reset = Number(field(headers, "x-ratelimit-reset"));
   if (status === 429 || (status === 403 && (Number.isFinite(retryAfter) || field(headers, "x-ratelimit-remaining") === "0"))) {
-    const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Number.isFinite(reset) ? Math.max(1000, reset * 1000 - Date.now()) : 60_000;
+    const waitMs =
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Number.isFinite(reset) ? Math.max(1000, reset * 1000 - Date.now()) : 60_000;
     return new RateLimitedError(`GitHub rate limit while trying to ${what}`, waitMs);
   }
-  const hint = status === 401 ? ": check channels.github.token" : status === 403 || status === 404 ? ": check that the token can access this repository (contents, issues and pull requests: read and write)" : "";
+  const hint =
+    status === 401
+      ? ": check channels.github.token"
+      : status === 403 || status === 404
+        ? ": check that the token can access this repository (contents, issues and pull requests: read and write)"
+        : "";
   return new OpenKoiError("UPSTREAM", `GitHub said ${status} ${String(message)} when trying to ${what}${hint}`, { cause: error });
 }
 
@@ -78,13 +87,17 @@ export interface PullInfo {
 export async function upsertPull(client: Client, fullName: string, pr: { branch: string; base: string; title: string; body: string }): Promise<PullInfo> {
   const octokit = await client();
   const where = splitRepo(fullName);
-  const { data: open } = await call(`list pull requests of ${fullName}`, () => octokit.rest.pulls.list({ ...where, head: `${where.owner}:${pr.branch}`, state: "open", per_page: 5 }));
+  const { data: open } = await call(`list pull requests of ${fullName}`, () =>
+    octokit.rest.pulls.list({ ...where, head: `${where.owner}:${pr.branch}`, state: "open", per_page: 5 }),
+  );
   const existing = open.find((p) => p.head.ref === pr.branch);
   if (existing) {
     await call(`update pull request #${existing.number}`, () => octokit.rest.pulls.update({ ...where, pull_number: existing.number, body: pr.body }));
     return { number: existing.number, url: existing.html_url, created: false };
   }
-  const { data } = await call(`open a pull request from ${pr.branch}`, () => octokit.rest.pulls.create({ ...where, head: pr.branch, base: pr.base, title: pr.title, body: pr.body }));
+  const { data } = await call(`open a pull request from ${pr.branch}`, () =>
+    octokit.rest.pulls.create({ ...where, head: pr.branch, base: pr.base, title: pr.title, body: pr.body }),
+  );
   return { number: data.number, url: data.html_url, created: true };
 }
 

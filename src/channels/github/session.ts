@@ -43,7 +43,9 @@ function threadOf(request: TaskRequest): ThreadRef & { extra: Record<string, str
 
 /** The session's existing branch (remote first, then local), or a new `openkoi/<N>-<slug>`. */
 async function issueBranch(repoDir: string, issue: number, title: string): Promise<{ branch: string; start: string; track: boolean }> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname)", `refs/remotes/origin/${BRANCH_PREFIX}`, `refs/heads/${BRANCH_PREFIX}`], { gitDir: repoDir });
+  const { stdout } = await git(["for-each-ref", "--format=%(refname)", `refs/remotes/origin/${BRANCH_PREFIX}`, `refs/heads/${BRANCH_PREFIX}`], {
+    gitDir: repoDir,
+  });
   const refs = stdout.split("\n").filter(Boolean);
   const prefix = `${BRANCH_PREFIX}${issue}-`;
   const remote = refs.map((r) => r.replace(/^refs\/remotes\/origin\//, "")).find((r) => r.startsWith(prefix) && !r.startsWith("refs/"));
@@ -83,7 +85,10 @@ export function createSession(deps: SessionDeps) {
     if (!isOtherPull) return { mode: "issue" as const, ...(await issueBranch(repoDir, issue, thread.extra.title ?? "")) };
     const head = thread.extra.head_ref ? { ref: thread.extra.head_ref, repo: thread.extra.head_repo } : await pullHead(client, thread.conversation, issue);
     if (head.repo !== thread.conversation) {
-      throw new OpenKoiError("UNSUPPORTED", `Pull request #${issue} comes from a fork (${head.repo ?? "deleted"}); openkoi can only push to branches of ${thread.conversation}.`);
+      throw new OpenKoiError(
+        "UNSUPPORTED",
+        `Pull request #${issue} comes from a fork (${head.repo ?? "deleted"}); openkoi can only push to branches of ${thread.conversation}.`,
+      );
     }
     return { mode: "pull" as const, branch: head.ref, start: `refs/remotes/origin/${head.ref}`, track: true };
   }
@@ -122,7 +127,17 @@ export function createSession(deps: SessionDeps) {
     try {
       // Read before the agent runs: afterwards the work tree (and its `.git` file) is untrusted.
       const { stdout } = await git(["rev-parse", "--absolute-git-dir"], { cwd: worktree });
-      const meta: SessionMeta = { repo: thread.conversation, issue, mode: chosen.mode, branch: chosen.branch, base, title: thread.extra.title ?? "", repoDir, worktree, gitDir: stdout.trim() };
+      const meta: SessionMeta = {
+        repo: thread.conversation,
+        issue,
+        mode: chosen.mode,
+        branch: chosen.branch,
+        base,
+        title: thread.extra.title ?? "",
+        repoDir,
+        worktree,
+        gitDir: stdout.trim(),
+      };
       // The framework derives grants from the shared policy defaults (read only); GitHub's default adds write.
       const options = { ...request.options, grants: config.tools };
       return { ...request, options, workspace: worktree, metadata: { ...request.metadata, github: meta } };

@@ -1,11 +1,17 @@
 import type { GitHubChannelConfig } from "./config.js";
 
 /** `openkoi setup github`: the repository (or organisation) webhook and the token openkoi needs. */
-export function setupInstructions(config: Pick<GitHubChannelConfig, "trigger" | "label" | "assignee" | "min_permission" | "api_url">, publicUrl: string): string {
+export function setupInstructions(
+  config: Pick<GitHubChannelConfig, "trigger" | "label" | "assignee" | "min_permission" | "api_url">,
+  publicUrl: string,
+): string {
   const url = `${publicUrl.replace(/\/+$/, "")}/channels/github/webhook`;
   const web = config.api_url.replace(/\/api\/v3\/?$/, "").replace("://api.github.com", "://github.com");
   const events = ["Issue comments", "Pull request review comments"];
-  if (config.label || config.assignee) events.push(`Issues (for ${[config.label && `the "${config.label}" label`, config.assignee && `assignment to ${config.assignee}`].filter(Boolean).join(" and ")})`);
+  if (config.label || config.assignee)
+    events.push(
+      `Issues (for ${[config.label && `the "${config.label}" label`, config.assignee && `assignment to ${config.assignee}`].filter(Boolean).join(" and ")})`,
+    );
   return [
     "GitHub trigger setup",
     "",

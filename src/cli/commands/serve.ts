@@ -4,6 +4,8 @@ import type { ParsedArgs } from "../args.js";
 /** `openkoi serve`: the hub in the foreground, logs on stderr, graceful shutdown on SIGINT/SIGTERM. */
 export async function run(_args: ParsedArgs): Promise<number> {
   const hub = await createHub();
+  const { startDigestScheduler } = await import("../../digest/index.js");
+  const digest = await startDigestScheduler(hub);
   const { startServer } = await import("../../server/serve.js");
   const server = await startServer(hub, { channels: hub.channels });
   process.stderr.write(`openkoi hub listening on ${server.url} (API ${server.url}/api/v1, data ${hub.paths.dataDir})\n`);
@@ -16,6 +18,7 @@ export async function run(_args: ParsedArgs): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
   await server.close(hub.config.server.shutdown_grace_seconds * 1000);
+  await digest?.stop();
   hub.close();
   process.stderr.write("openkoi hub stopped\n");
   return 0;

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createChannelContext } from "../../../src/channels/context.js";
+import { createDiscordApi } from "../../../src/channels/discord/api.js";
 import { createChannel } from "../../../src/channels/discord/index.js";
 import { parsePolicy } from "../../../src/channels/policy.js";
 import type { ChannelAdapter, ChannelContext } from "../../../src/channels/types.js";
 import { createLogger } from "../../../src/core/logger.js";
-import { BOT_ID, type DiscordFake, startDiscordFake, userMessage } from "../../fakes/discord-fake.js";
+import type { RichMessage } from "../../../src/core/rich-message.js";
+import { BOT_ID, CHANNEL_ID, type DiscordFake, startDiscordFake, userMessage, visibleText } from "../../fakes/discord-fake.js";
 import { waitFor } from "../../fakes/http.js";
 import { type HubHarness, startHubHarness } from "../../helpers/hub-harness.js";
 import { discordConfig } from "./driver.js";
@@ -85,5 +87,43 @@ describe("discord adapter lifecycle", () => {
     const a = await adapter(discordConfig(fake, { bot_token: "wrong" }), contextOn(harness));
     await expect(a.start?.()).rejects.toThrow(/Discord gateway login failed: .*channels\.discord\.bot_token/);
     expect(fake.identified()).toBe(false);
+  });
+});
+
+describe("discord outbound api", () => {
+  const message = (title: string): RichMessage => ({ title, status: "running", fields: [], sections: [], buttons: [], fallback: title });
+
+  it("edits a /koi message through its interaction webhook while the token lives, then with the bot token", async () => {
+    fake = await startDiscordFake();
+    const { REST } = await import("discord.js");
+    let clock = 1_000_000;
+    const api = createDiscordApi({
+      rest: new REST({ api: fake.apiUrl }).setToken(fake.token),
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      now: () => clock,
+    });
+    fake.ackInteraction("itok-live", CHANNEL_ID);
+    const thread = {
+      channel: "discord",
+      conversation: CHANNEL_ID,
+      thread: "700",
+      extra: { interaction_token: "itok-live", interaction_expires: String(clock + 1000) },
+    };
+    const ref = await api.post(thread, message("first"));
+    await api.update(ref, message("second"));
+    clock += 2000;
+    await api.update(ref, message("third"));
+    await api.postText(thread, "late follow-up");
+    const calls = fake.rest.requests.map(
+      (r) => `${r.method} ${decodeURIComponent(r.path).replace(fake?.applicationId ?? "", "APP")} ${r.headers.authorization ? "bot" : "no-auth"}`,
+    );
+    expect(calls).toEqual([
+      "PATCH /api/v10/webhooks/APP/itok-live/messages/@original no-auth",
+      `PATCH /api/v10/webhooks/APP/itok-live/messages/${ref.id} no-auth`,
+      `PATCH /api/v10/channels/${CHANNEL_ID}/messages/${ref.id} bot`,
+      `POST /api/v10/channels/${CHANNEL_ID}/messages bot`,
+    ]);
+    expect(fake.edits.map((m) => visibleText(m.body))).toEqual(["second", "third"]);
   });
 });

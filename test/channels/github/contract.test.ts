@@ -26,7 +26,8 @@ channelContract({
     const threadOf = (issue: number) => [...issues.entries()].find(([, n]) => n === issue)?.[0] ?? String(issue);
     const payload = (input: { text: string; user?: string; thread: string }) =>
       issueCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, issue: issueOf(input.thread), body: `@openkoi ${input.text}`, login: input.user ?? "alice" });
-    const view = (kind: "post" | "edit") => gh.history.filter((h) => h.kind === kind).map((h) => ({ id: String(h.id), thread: threadOf(h.issue), text: h.body }));
+    const view = (kind: "post" | "edit") =>
+      gh.history.filter((h) => h.kind === kind).map((h) => ({ id: String(h.id), thread: threadOf(h.issue), text: h.body }));
     return {
       harness,
       driver: {

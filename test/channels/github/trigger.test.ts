@@ -73,10 +73,14 @@ describe("GitHub trigger — end to end", () => {
     expect(posts).toHaveLength(1);
     const tracking = posts[0];
     expect(tracking?.issue).toBe(12);
-    const final = await waitFor(() => {
-      const body = gh.comments.get(tracking?.id as number)?.body ?? "";
-      return body.includes(pr.html_url) && body.includes("Fixed the crash") ? body : undefined;
-    }, 5000, "the tracking comment's final state with the PR link");
+    const final = await waitFor(
+      () => {
+        const body = gh.comments.get(tracking?.id as number)?.body ?? "";
+        return body.includes(pr.html_url) && body.includes("Fixed the crash") ? body : undefined;
+      },
+      5000,
+      "the tracking comment's final state with the PR link",
+    );
     expect(final).toMatch(/^<!-- openkoi -->\n### ✅ Done/);
     expect(final).toContain("| **Score** | 0.90 |");
     expect(gh.history.filter((h) => h.kind === "edit" && h.id === tracking?.id).length).toBeGreaterThanOrEqual(1);
@@ -88,8 +92,8 @@ describe("GitHub trigger — end to end", () => {
 
     // The agent saw the issue and the request as marked, untrusted input.
     const prompt = JSON.stringify(harness.model.chats());
-    expect(prompt).toContain("<untrusted-request author=\\\"alice\\\">\\nplease fix this");
-    expect(prompt).toContain("<untrusted-issue number=\\\"12\\\"");
+    expect(prompt).toContain('<untrusted-request author=\\"alice\\">\\nplease fix this');
+    expect(prompt).toContain('<untrusted-issue number=\\"12\\"');
 
     harness.model.respondWith(writes("null.txt", "handled null\n", "Also handled null."));
     await comment(url, gh, "@openkoi also handle null, please", { commentId: 902 });
@@ -112,7 +116,15 @@ describe("GitHub trigger — end to end", () => {
     const pr = await waitFor(() => gh.pulls[0], 5000, "the pull request");
 
     harness.model.respondWith(writes("fix.txt", "v2\n", "Second pass."));
-    const onPr = issueCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, issue: pr.number, pullRequest: true, title: pr.title, issueBody: pr.body, body: "@openkoi use v2" });
+    const onPr = issueCommentPayload({
+      repo: gh.repo,
+      cloneUrl: gh.cloneUrl,
+      issue: pr.number,
+      pullRequest: true,
+      title: pr.title,
+      issueBody: pr.body,
+      body: "@openkoi use v2",
+    });
     await deliver(url, "issue_comment", onPr, { secret: SECRET });
     const second = await runToEnd(harness, 2);
     expect(second.request.origin.thread?.thread).toBe("12");
@@ -121,7 +133,14 @@ describe("GitHub trigger — end to end", () => {
     expect(gh.git("show", `${BRANCH}:fix.txt`)).toBe("v2\n");
 
     harness.model.respondWith(writes("fix.txt", "v3\n", "Third pass."));
-    const review = reviewCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, number: pr.number, headRef: BRANCH, body: "@openkoi make it v3", commentId: 4242 });
+    const review = reviewCommentPayload({
+      repo: gh.repo,
+      cloneUrl: gh.cloneUrl,
+      number: pr.number,
+      headRef: BRANCH,
+      body: "@openkoi make it v3",
+      commentId: 4242,
+    });
     await deliver(url, "pull_request_review_comment", review, { secret: SECRET });
     expect((await runToEnd(harness, 3)).request.origin.thread?.thread).toBe("12");
     await waitFor(() => gh?.calls("PATCH", /\/pulls\/100$/).length === 2, 5000, "the second PR update");
@@ -135,7 +154,11 @@ describe("GitHub trigger — end to end", () => {
     const payload = issueCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, issue: 12, body: "@openkoi rm -rf" });
     const forged = await deliver(url, "issue_comment", payload, { secret: "wrong" });
     expect(forged.status).toBe(401);
-    const unsigned = await fetch(url, { method: "POST", headers: { "x-github-event": "issue_comment", "x-github-delivery": "d-1" }, body: JSON.stringify(payload) });
+    const unsigned = await fetch(url, {
+      method: "POST",
+      headers: { "x-github-event": "issue_comment", "x-github-delivery": "d-1" },
+      body: JSON.stringify(payload),
+    });
     expect(unsigned.status).toBe(401);
     expect(tasks(harness)).toHaveLength(0);
     expect(gh.requests).toHaveLength(0);
