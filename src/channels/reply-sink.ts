@@ -46,12 +46,20 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
       const stored = store.replyRef(task.view.taskId, channel) as MessageRef | undefined;
       if (stored) task.ref = stored;
     }
+    const post = async () => {
+      task.ref = await api.post(task.thread, message);
+      store.saveReplyRef(task.view.taskId, channel, task.ref);
+      store.kvSet(`reply:${channel}:${task.ref.id}`, task.view.taskId);
+    };
     await withRateLimit(async () => {
-      if (task.ref) await api.update(task.ref, message);
-      else {
-        task.ref = await api.post(task.thread, message);
-        store.saveReplyRef(task.view.taskId, channel, task.ref);
-        store.kvSet(`reply:${channel}:${task.ref.id}`, task.view.taskId);
+      if (!task.ref) return post();
+      try {
+        await api.update(task.ref, message);
+      } catch (error) {
+        // The message may have been deleted: the final result must still reach the thread.
+        if (error instanceof RateLimitedError || !task.finished) throw error;
+        logger.warn(`${channel}: could not edit the message (${errorMessage(error)}); posting the result anew`);
+        await post();
       }
     });
     task.lastEditAt = now();

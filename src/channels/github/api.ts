@@ -2,7 +2,7 @@ import type { RichMessage } from "../../core/rich-message.js";
 import type { ThreadRef } from "../../core/task.js";
 import type { MessageRef, ThreadApi } from "../types.js";
 import { renderComment, renderText } from "./render.js";
-import { call, type Client, splitRepo } from "./rest.js";
+import { type Client, call, splitRepo } from "./rest.js";
 
 export interface GitHubThreadApi extends ThreadApi {
   /** Appends a line (the pull request link) to a task's tracking comment, now and in every later edit. */

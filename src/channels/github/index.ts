@@ -4,7 +4,7 @@ import type { ChannelAdapter, ChannelContext, InboundMessage } from "../types.js
 import { createGitHubApi, type GitHubThreadApi } from "./api.js";
 import { type GitHubChannelConfig, parseGitHubConfig, permissionRank } from "./config.js";
 import { parseDelivery } from "./parse.js";
-import { call, type Client, createClient, githubError, permissionOf } from "./rest.js";
+import { type Client, call, createClient, githubError, permissionOf } from "./rest.js";
 import { createSession } from "./session.js";
 import { createVerifier } from "./verify.js";
 

@@ -23,8 +23,8 @@ afterEach(async () => {
   gh = undefined;
 });
 
-async function start(extra: Record<string, unknown> = {}) {
-  gh = await startGitHubTriggerFake();
+async function start(extra: Record<string, unknown> = {}, branches?: Record<string, Record<string, string>>) {
+  gh = await startGitHubTriggerFake(branches ? { branches } : {});
   dataDir = tempDir("gh-data");
   harness = await startHubHarness({ channels: { github: { webhook_secret: SECRET, token: gh.token, api_url: gh.url, data_dir: dataDir, ...extra } } });
   return { gh, harness, url: `${harness.url}/channels/github/webhook` };
@@ -227,5 +227,24 @@ describe("GitHub trigger — end to end", () => {
     await runToEnd(harness, 1);
     expect(tasks(harness)).toHaveLength(1);
     expect(gh.calls("POST", /\/issues\/12\/reactions$/)).toHaveLength(1);
+  });
+
+  it("pushes to a collaborator's own PR branch (no new PR) and refuses PRs from forks", async () => {
+    const { gh, harness, url } = await start({}, { "feature-x": { "lib.txt": "old\n" } });
+    gh.pulls.push({ number: 7, head: "feature-x", base: "main", title: "Add lib", body: "mine", state: "open", html_url: "https://github.example/acme/widgets/pull/7" });
+    harness.model.respondWith(writes("lib.txt", "new\n", "Updated lib."));
+    await comment(url, gh, "@openkoi fix the lint here", { issue: 7, pullRequest: true, title: "Add lib", issueBody: "mine" });
+    expect((await runToEnd(harness, 1)).status).toBe("completed");
+    await waitFor(() => gh?.history.find((h) => h.kind === "edit" && h.body.includes("**Pushed** to `feature-x`")), 5000, "the pushed note");
+    expect(gh.git("show", "feature-x:lib.txt")).toBe("new\n");
+    expect(gh.calls("POST", /\/pulls$/)).toHaveLength(0);
+    expect(gh.calls("PATCH", /\/pulls\/7$/)).toHaveLength(0);
+
+    const fork = reviewCommentPayload({ repo: gh.repo, cloneUrl: gh.cloneUrl, number: 8, headRef: "patch-1", body: "@openkoi fix" });
+    fork.pull_request.head.repo.full_name = "mallory/widgets";
+    await deliver(url, "pull_request_review_comment", fork, { secret: SECRET });
+    const refused = await runToEnd(harness, 2);
+    expect(refused.status).toBe("failed");
+    expect(harness.hub.store.events(refused.id).at(-1)).toMatchObject({ type: "task.failed", code: "UNSUPPORTED" });
   });
 });

@@ -156,7 +156,13 @@ describe("renderMessage", () => {
     expect(attachment?.color).toBe("#f2c744");
     expect(attachment?.fallback).toBe(running.fallback);
     expect(attachment?.blocks).toEqual([
-      { type: "section", fields: [{ type: "mrkdwn", text: "*Iterations*\n1/3" }, { type: "mrkdwn", text: "*Cost*\n$0.00" }] },
+      {
+        type: "section",
+        fields: [
+          { type: "mrkdwn", text: "*Iterations*\n1/3" },
+          { type: "mrkdwn", text: "*Cost*\n$0.00" },
+        ],
+      },
       { type: "section", text: { type: "mrkdwn", text: "1. List files" } },
       {
         type: "actions",
