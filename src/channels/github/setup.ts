@@ -1,10 +1,15 @@
 import type { GitHubChannelConfig } from "./config.js";
 
-/** `openkoi setup github`: the repository (or organisation) webhook and the token openkoi needs. */
-export function setupInstructions(
-  config: Pick<GitHubChannelConfig, "trigger" | "label" | "assignee" | "min_permission" | "api_url">,
-  publicUrl: string,
-): string {
+export type GitHubSetupInput = Partial<Pick<GitHubChannelConfig, "trigger" | "label" | "assignee" | "min_permission" | "api_url">>;
+
+/** `openkoi setup github`: the repository (or organisation) webhook and the token openkoi needs. Takes the raw `[channels.github]` table. */
+export function setupInstructions(input: GitHubSetupInput, publicUrl: string): string {
+  const config = {
+    ...input,
+    trigger: `@${(input.trigger ?? "openkoi").replace(/^@/, "")}`,
+    min_permission: input.min_permission ?? "write",
+    api_url: input.api_url ?? "https://api.github.com",
+  };
   const url = `${publicUrl.replace(/\/+$/, "")}/channels/github/webhook`;
   const web = config.api_url.replace(/\/api\/v3\/?$/, "").replace("://api.github.com", "://github.com");
   const events = ["Issue comments", "Pull request review comments"];

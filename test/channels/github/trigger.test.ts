@@ -231,7 +231,15 @@ describe("GitHub trigger — end to end", () => {
 
   it("pushes to a collaborator's own PR branch (no new PR) and refuses PRs from forks", async () => {
     const { gh, harness, url } = await start({}, { "feature-x": { "lib.txt": "old\n" } });
-    gh.pulls.push({ number: 7, head: "feature-x", base: "main", title: "Add lib", body: "mine", state: "open", html_url: "https://github.example/acme/widgets/pull/7" });
+    gh.pulls.push({
+      number: 7,
+      head: "feature-x",
+      base: "main",
+      title: "Add lib",
+      body: "mine",
+      state: "open",
+      html_url: "https://github.example/acme/widgets/pull/7",
+    });
     harness.model.respondWith(writes("lib.txt", "new\n", "Updated lib."));
     await comment(url, gh, "@openkoi fix the lint here", { issue: 7, pullRequest: true, title: "Add lib", issueBody: "mine" });
     expect((await runToEnd(harness, 1)).status).toBe("completed");

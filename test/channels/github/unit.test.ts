@@ -265,5 +265,10 @@ describe("setup", () => {
     expect(text).toMatch(/Issue comments[\s\S]*Pull request review comments[\s\S]*Issues \(for the "openkoi" label\)/);
     expect(text).toContain("Pull requests: Read and write");
     expect(text).toContain("https://github.com");
+    // `openkoi setup github` passes the raw table: defaults fill in.
+    const raw = setupInstructions({ api_url: "https://ghe.example.com/api/v3" }, "http://127.0.0.1:9742");
+    expect(raw).toContain("on https://ghe.example.com:");
+    expect(raw).toContain("Then comment `@openkoi please fix this`");
+    expect(raw).toContain("write permission or more");
   });
 });
