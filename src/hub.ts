@@ -13,7 +13,7 @@ import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
-import { errorMessage, OpenKoiError } from "./core/errors.js";
+import { errorMessage, InterruptedError, OpenKoiError } from "./core/errors.js";
 import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
 import { createLogger, type Logger, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
@@ -186,7 +186,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         const deps = await agentDeps(hub, prepared);
         outcome = await runAgent(prepared, deps, emit, signal);
       } catch (error) {
-        outcome = { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
+        // Stopped while preparing (e.g. cloning): report it as the stop it was, not as a failure.
+        const reason = signal.reason instanceof Error ? signal.reason.message : "cancelled";
+        outcome = signal.aborted
+          ? { type: signal.reason instanceof InterruptedError ? "task.interrupted" : "task.cancelled", reason, iterations: 0, filesChanged: [] }
+          : { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
         emit(outcome);
       }
       if (hooks?.finish) {

@@ -3,7 +3,7 @@ import { type ChannelPolicy, parsePolicy } from "./policy.js";
 import type { ChannelAdapter, ChannelContext, ChannelFactory } from "./types.js";
 
 /** The lazy registry: a channel's module (and its SDK) is imported only when `[channels.<name>]` exists. */
-const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory }>> = {
+const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory; policyDefaults?: Record<string, unknown> }>> = {
   slack: () => import("./slack/index.js"),
   discord: () => import("./discord/index.js"),
   teams: () => import("./teams/index.js"),
@@ -22,8 +22,8 @@ export async function loadChannels(
   for (const [name, raw] of Object.entries(configs)) {
     const load = FACTORIES[name];
     if (!load) continue;
-    const { createChannel } = await load();
-    adapters.push(await createChannel(raw, contextFor(name, parsePolicy(raw))));
+    const { createChannel, policyDefaults } = await load();
+    adapters.push(await createChannel(raw, contextFor(name, parsePolicy({ ...policyDefaults, ...raw }))));
     logger.info(`channel ${name} ready`);
   }
   return adapters;

@@ -78,3 +78,6 @@ export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<
     },
   };
 }
+
+/** GitHub tasks must edit files to open a pull request: write is granted unless the table says otherwise. */
+export const policyDefaults = { tools: ["read", "write"] };

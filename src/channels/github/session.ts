@@ -138,9 +138,7 @@ export function createSession(deps: SessionDeps) {
         worktree,
         gitDir: stdout.trim(),
       };
-      // The framework derives grants from the shared policy defaults (read only); GitHub's default adds write.
-      const options = { ...request.options, grants: config.tools };
-      return { ...request, options, workspace: worktree, metadata: { ...request.metadata, github: meta } };
+      return { ...request, workspace: worktree, metadata: { ...request.metadata, github: meta } };
     } catch (error) {
       await lock(repoDir, () => removeWorktree(repoDir, worktree));
       throw error;
