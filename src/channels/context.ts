@@ -26,7 +26,7 @@ export interface ChannelContextDeps {
   policy: ChannelPolicy;
   store: Store;
   logger: Logger;
-  submit(request: TaskRequest, options: EnqueueOptions): { taskId: string; created: boolean };
+  submit(request: TaskRequest, options: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   cancel(taskId: string, reason: string): boolean;
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
 }
@@ -96,7 +96,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         workspace: policy.workspace ?? defaults.workspace,
         context: threadContext(store, key),
       };
-      const { taskId, created } = deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
+      const { taskId, created } = await deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
       if (!created) return { kind: "duplicate", taskId };
       store.kvSet(engagedKey(message.thread), "1");
       if (message.messageId && api.react) later("reaction", api.react(message.thread, message.messageId, "eyes"));

@@ -12,7 +12,7 @@ export interface AppDeps {
   runner: Runner;
   bus: EventBus;
   /** Durably enqueues and wakes the runner; the one way any origin submits a task. */
-  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  submit(request: TaskRequest, options?: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   /** Defaults for new API tasks. */
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
   /** Resolved, absolute directories an API client may name as `workspace`. */

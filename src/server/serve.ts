@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
 import { ConfigError, errorMessage } from "../core/errors.js";
-import { createEmitter, type EventSink } from "../core/events.js";
+import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
 import type { Hub } from "../hub.js";
 import { readCurrentTask } from "../state/files.js";
-import type { EnqueueOptions } from "../store/index.js";
+import type { EnqueueOptions, Store } from "../store/index.js";
 import { createApp, type RouteMounter } from "./app.js";
 import { createEventBus, type EventBus } from "./bus.js";
 import { createRunner, type Runner } from "./runner.js";
@@ -25,7 +25,8 @@ export interface RunningServer {
 
 /** What channel adapters get from the running server to feed it and stop tasks. */
 export interface ServerHandle {
-  submit(request: TaskRequest, options?: EnqueueOptions): { taskId: string; created: boolean };
+  /** Resolves once the task is durably stored (group-committed with whatever else arrived in the same tick). */
+  submit(request: TaskRequest, options?: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }
 
@@ -38,6 +39,48 @@ export interface ServeOptions {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+type Enqueued = { taskId: string; created: boolean; queued: TaskEvent | undefined };
+
+/**
+ * Group commit: submissions arriving in the same tick are stored in one SQLite transaction (each in its own
+ * savepoint, so one bad request fails alone), and each caller is answered only after that commit.
+ */
+function createGroupCommit(store: Store, enqueueOne: (request: TaskRequest, options?: EnqueueOptions) => Enqueued, onQueued: (event: TaskEvent) => void) {
+  type Pending = { request: TaskRequest; options?: EnqueueOptions; resolve(r: { taskId: string; created: boolean }): void; reject(e: unknown): void };
+  let pending: Pending[] = [];
+  const commit = store.db.transaction((batch: Pending[]) =>
+    batch.map((item) => {
+      try {
+        return enqueueOne(item.request, item.options);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }),
+  );
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    let results: Array<Enqueued | Error>;
+    try {
+      results = commit.immediate(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const result = results[i] as Enqueued | Error;
+      if (result instanceof Error) return item.reject(result);
+      if (result.queued) onQueued(result.queued);
+      item.resolve({ taskId: result.taskId, created: result.created });
+    });
+  };
+  return (request: TaskRequest, options?: EnqueueOptions) =>
+    new Promise<{ taskId: string; created: boolean }>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ request, options, resolve, reject });
+    });
+}
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -67,19 +110,17 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     logger,
   });
   // One commit per accepted task: the row and its first event (the queued event every view replays).
-  const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions) => {
+  const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
     const result = store.queue.enqueue(request, enqueue);
     const queued = result.created
       ? createEmitter(result.taskId, [(e) => store.applyEvent(e)], 0)({ type: "task.queued", description: request.description })
       : undefined;
     return { ...result, queued };
   });
-  const submit = (request: TaskRequest, enqueue?: EnqueueOptions) => {
-    const { queued, ...result } = enqueueWithEvent.immediate(request, enqueue);
-    if (queued) for (const sink of sinks) sink(queued);
+  const submit = createGroupCommit(store, enqueueWithEvent, (queued) => {
+    for (const sink of sinks) sink(queued);
     runner.notify();
-    return result;
-  };
+  });
   const cancel = (taskId: string, reason: string) => {
     if (runner.cancel(taskId, reason)) return "cancelling" as const;
     const task = store.getTask(taskId);

@@ -74,7 +74,7 @@ export function taskRoutes(deps: AppDeps): Hono {
       metadata: input.metadata,
     };
     const idempotencyKey = c.req.header("idempotency-key") || undefined;
-    const { taskId, created } = deps.submit(request, { idempotencyKey });
+    const { taskId, created } = await deps.submit(request, { idempotencyKey });
     const status = created ? "queued" : (deps.store.getTask(taskId)?.status ?? "queued");
     return c.json({ id: taskId, status, created, urls: urls(taskId) }, created ? 202 : 200);
   });
