@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../dist/cli/bin.cjs", import.meta.url));
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

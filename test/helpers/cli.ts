@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../../dist/cli/bin.cjs", import.meta.url));
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `openkoi-${prefix}-`));

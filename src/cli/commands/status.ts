@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolvePaths } from "../../config/paths.js";
+import { type Paths, resolvePaths } from "../../config/paths.js";
 import { readCurrentTask, readHistory } from "../../state/files.js";
 import type { ParsedArgs } from "../args.js";
 
@@ -20,6 +20,26 @@ async function peekConfig(file: string): Promise<RawConfig> {
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
+/** Cost by model and day from the database (opened read-only: status never writes or migrates). */
+async function databaseDetails(paths: Paths, verbose: boolean): Promise<string[]> {
+  const lines: string[] = [];
+  if (verbose) lines.push("", `Config: ${paths.configFile}`, `Data:   ${paths.dataDir}`, `State:  ${paths.stateDir}`);
+  if (!existsSync(paths.database)) return [...lines, "", `No database yet (${paths.database}).`];
+  const { default: Database } = await import("better-sqlite3");
+  const { createCostSummary } = await import("../../store/usage.js");
+  const db = new Database(paths.database, { readonly: true, fileMustExist: true });
+  try {
+    const month = createCostSummary(db)({ since: new Date(Date.now() - 30 * 24 * 3600_000) });
+    lines.push("", `Cost in 30 days: ${money(month.costUsd)} (${month.tasks} tasks, ${month.tokens.toLocaleString("en-US")} tokens)`, "", "By model (30 days):");
+    for (const m of month.byModel) lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
+    lines.push("", "By day:");
+    for (const d of month.byDay) lines.push(`  ${d.day} ${money(d.costUsd).padStart(10)} ${String(d.tokens).padStart(10)} tokens`);
+  } finally {
+    db.close();
+  }
+  return lines;
+}
+
 export async function run(args: ParsedArgs): Promise<number> {
   const paths = resolvePaths();
   const raw = await peekConfig(paths.configFile);
@@ -36,44 +56,26 @@ export async function run(args: ParsedArgs): Promise<number> {
   lines.push(
     `Models: executor ${executor}${models.evaluator ? ` · evaluator ${models.evaluator}` : ""}${models.planner ? ` · planner ${models.planner}` : ""}`,
   );
-  if (!existsSync(paths.database)) {
-    lines.push(`No tasks yet (database ${paths.database} does not exist).`);
-    process.stdout.write(`${lines.join("\n")}\n`);
-    return 0;
+  // The state files carry today's totals and the recent tasks: plain `status` needs no database (fast start).
+  const history = readHistory(paths.stateDir, 1000);
+  const dayAgo = Date.now() - 24 * 3600_000;
+  const today = history.filter((h) => Date.parse(h.completed_at) >= dayAgo);
+  const todayCost = today.reduce((sum, h) => sum + h.cost_usd, 0);
+  const todayTokens = today.reduce((sum, h) => sum + h.total_tokens, 0);
+  lines.push(`Cost: ${money(todayCost)} today (${today.length} tasks, ${todayTokens.toLocaleString("en-US")} tokens)`);
+  const current = readCurrentTask(paths.stateDir);
+  if (current && current.phase !== "complete") {
+    lines.push(
+      "",
+      `Running: ${current.description.slice(0, 60)} — ${current.phase}, iteration ${current.iteration}/${current.max_iterations}, score ${current.current_score.toFixed(2)}`,
+    );
   }
-  const { openStore } = await import("../../store/index.js");
-  const store = openStore(paths.database);
-  try {
-    const day = store.costSummary({ since: new Date(Date.now() - 24 * 3600_000) });
-    const month = store.costSummary({ since: new Date(Date.now() - 30 * 24 * 3600_000) });
-    lines.push(`Cost: ${money(day.costUsd)} today (${day.tasks} tasks, ${day.tokens.toLocaleString("en-US")} tokens) · ${money(month.costUsd)} in 30 days`);
-    if (args.flags.costs) {
-      lines.push("", "By model (30 days):");
-      for (const m of month.byModel)
-        lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
-      lines.push("", "By day:");
-      for (const d of month.byDay) lines.push(`  ${d.day} ${money(d.costUsd).padStart(10)} ${String(d.tokens).padStart(10)} tokens`);
-    }
-    const current = readCurrentTask(paths.stateDir);
-    if (current && current.phase !== "complete") {
-      lines.push(
-        "",
-        `Running: ${current.description.slice(0, 60)} — ${current.phase}, iteration ${current.iteration}/${current.max_iterations}, score ${current.current_score.toFixed(2)}`,
-      );
-    }
-    const recent = store.listTasks({ limit: 5 }).tasks;
-    if (recent.length) lines.push("", "Recent tasks:");
-    for (const t of recent) {
-      const score = t.score === undefined || t.score === null ? "  –  " : t.score.toFixed(2);
-      lines.push(`  ${t.id.slice(0, 8)} ${t.status.padEnd(11)} ${score} ${money(t.costUsd)} ${t.request.description.split("\n")[0]?.slice(0, 50)}`);
-    }
-    if (args.flags.verbose) {
-      lines.push("", `Config: ${paths.configFile}`, `Data:   ${paths.dataDir}`, `State:  ${paths.stateDir}`);
-      for (const h of readHistory(paths.stateDir)) lines.push(`  history: ${h.completed_at} ${h.status} ${h.description.slice(0, 50)}`);
-    }
-  } finally {
-    store.close();
+  const recent = history.slice(-5).reverse();
+  if (recent.length) lines.push("", "Recent tasks:");
+  for (const h of recent) {
+    lines.push(`  ${h.task_id.slice(0, 8)} ${h.status.padEnd(11)} ${h.final_score.toFixed(2)} ${money(h.cost_usd)} ${h.description.split("\n")[0]?.slice(0, 50)}`);
   }
+  if (args.flags.costs || args.flags.verbose) lines.push(...(await databaseDetails(paths, args.flags.verbose === true)));
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }
