@@ -96,6 +96,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       `api.host: binding to a non-loopback address (${host}) needs api.token set, or anyone on the network could run tasks`,
     ]);
   }
+  store.checkpointInBackground();
   const recovered = store.queue.recover(config.server.on_restart);
   if (recovered.requeued.length || recovered.interrupted.length) {
     logger.warn(`recovered after restart: ${recovered.requeued.length} task(s) re-queued, ${recovered.interrupted.length} marked interrupted`);

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import type { TaskEvent } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
@@ -41,6 +43,8 @@ export interface Store {
   webhookDeliveries: WebhookDeliveries;
   queue: TaskQueue;
   threads: ThreadQueries;
+  /** For the long-running hub: WAL checkpoints move to a worker thread, off the request path. */
+  checkpointInBackground(intervalMs?: number): void;
   close(): void;
 }
 
@@ -53,6 +57,7 @@ export interface StoreOptions {
 export function openStore(path: string, options: StoreOptions = {}): Store {
   const now = options.now ?? (() => new Date());
   const db = openDatabase(path);
+  let checkpointer: Worker | undefined;
   const projection = createProjection(db);
   const tasks = createTaskReader(db);
   const insertTask = createTaskInserter(db);
@@ -78,6 +83,22 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     webhookDeliveries: createWebhookDeliveries(db, now),
     queue: createTaskQueue(db, now),
     threads: createThreadQueries(db),
-    close: () => db.close(),
+    checkpointInBackground(intervalMs = 1000) {
+      const script = new URL("./checkpointer.js", import.meta.url);
+      // Run from sources (tests), the compiled worker is absent: SQLite keeps checkpointing in-line.
+      if (checkpointer || path === ":memory:" || !existsSync(script)) return;
+      // Still checkpoint in-line if the worker ever falls behind by ~80 MB.
+      db.pragma("wal_autocheckpoint = 20000");
+      checkpointer = new Worker(script, { workerData: { path, intervalMs } });
+      checkpointer.on("error", () => {
+        if (db.open) db.pragma("wal_autocheckpoint = 1000");
+      });
+      checkpointer.unref();
+    },
+    close: () => {
+      checkpointer?.postMessage("stop");
+      checkpointer = undefined;
+      db.close();
+    },
   };
 }
