@@ -54,11 +54,10 @@ function budgetRefusal(deps: ChannelContextDeps, message: InboundMessage, key: s
 export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
   const { channel, store, logger } = deps;
   const later = (what: string, work: Promise<unknown> | undefined) => void work?.catch((e: unknown) => logger.warn(`${channel}: ${what}: ${errorMessage(e)}`));
-  const engagedKey = (thread: ThreadRef) => `engaged:${threadKey(channel, thread)}`;
 
   const ctx: ChannelContext = {
     policy: deps.policy,
-    isEngaged: (_name, thread) => store.kvGet(engagedKey(thread)) !== undefined,
+    isEngaged: (name, thread) => store.threads.engaged(threadKey(name, thread)),
     taskForMessage: (name, messageId) => store.kvGet(`reply:${name}:${messageId}`),
     activeTaskInThread: (name, thread) => store.threads.active(threadKey(name, thread)),
     cancelTask: (taskId, reason) => deps.cancel(taskId, reason),
@@ -98,7 +97,6 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
       };
       const { taskId, created } = await deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
       if (!created) return { kind: "duplicate", taskId };
-      store.kvSet(engagedKey(message.thread), "1");
       if (message.messageId && api.react) later("reaction", api.react(message.thread, message.messageId, "eyes"));
       return { kind: "queued", taskId };
     },

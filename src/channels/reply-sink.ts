@@ -28,6 +28,11 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
   const now = deps.now ?? Date.now;
   const live = new Map<string, Live>();
   const outputLimit = Math.max(200, Math.floor(api.textLimit * 0.6));
+  // Where the task's message lives, and which task a message shows (Stop by reaction): one commit.
+  const remember = store.db.transaction((taskId: string, ref: MessageRef) => {
+    store.saveReplyRef(taskId, channel, ref);
+    store.kvSet(`reply:${channel}:${ref.id}`, taskId);
+  });
 
   async function withRateLimit(work: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -47,9 +52,9 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
       if (stored) task.ref = stored;
     }
     const post = async () => {
-      task.ref = await api.post(task.thread, message);
-      store.saveReplyRef(task.view.taskId, channel, task.ref);
-      store.kvSet(`reply:${channel}:${task.ref.id}`, task.view.taskId);
+      const ref = await api.post(task.thread, message);
+      task.ref = ref;
+      remember(task.view.taskId, ref);
     };
     await withRateLimit(async () => {
       if (!task.ref) return post();
