@@ -1,11 +1,14 @@
 /** The project's own checks (its test suite and linter) as evaluation dimensions, run as real child processes. */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CancelledError } from "../core/errors.js";
 import type { DimensionScore, Finding, Severity } from "../core/events.js";
 import { type LintIssue, outputLines, parseLintOutput, parseTestOutput, type TestCounts, tail } from "./check-parse.js";
-import { sanitizedEnv } from "./tools/shell.js";
+import { type CommandResult, runCommand } from "./process.js";
+
+export { type CommandResult, runCommand } from "./process.js";
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const MAX_FINDINGS = 20;
 
 export interface CheckOptions {
   signal?: AbortSignal;
@@ -21,77 +24,6 @@ export interface CheckResult {
   passed: boolean;
   summary: string;
   command: string;
-}
-
-export interface CommandResult {
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  spawnError?: string;
-}
-
-const DEFAULT_TIMEOUT_MS = 120_000;
-const KILL_GRACE_MS = 1_000;
-const DRAIN_MS = 250;
-const MAX_OUTPUT_CHARS = 2_000_000;
-const MAX_FINDINGS = 20;
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // ESRCH: the group is already gone.
-    }
-  };
-  signal("SIGTERM");
-  setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS);
-}
-
-/** Runs `command` through the shell in its own process group; abort or timeout kills the whole group. */
-export function runCommand(command: string, cwd: string, options: CheckOptions = {}): Promise<CommandResult> {
-  const { signal, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  if (signal?.aborted) return Promise.reject(new CancelledError(`Cancelled before running \`${command}\``));
-  return new Promise((resolve, reject) => {
-    const env = { ...(options.env ?? sanitizedEnv()), CI: "true", NO_COLOR: "1" };
-    const child = spawn(command, { cwd, env, shell: true, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    let timedOut = false;
-    let settled = false;
-    let drain: NodeJS.Timeout | undefined;
-    const append = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.length > MAX_OUTPUT_CHARS) output = output.slice(-MAX_OUTPUT_CHARS);
-    };
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(drain);
-      signal?.removeEventListener("abort", onAbort);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      finish();
-    };
-    const onAbort = () => {
-      killGroup(child.pid);
-      settle(() => reject(new CancelledError(`Cancelled while running \`${command}\``)));
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, timeoutMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", append);
-    child.stderr.on("data", append);
-    child.on("error", (error) => settle(() => resolve({ exitCode: null, output, timedOut, spawnError: error.message })));
-    child.on("close", (code) => settle(() => resolve({ exitCode: code, output, timedOut })));
-    // A background grandchild can hold the pipes open after the shell exits; stop waiting for it.
-    child.on("exit", (code) => {
-      drain = setTimeout(() => settle(() => resolve({ exitCode: code, output, timedOut })), DRAIN_MS);
-    });
-  });
 }
 
 function notRunnable(run: CommandResult): string | undefined {
