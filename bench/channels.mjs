@@ -15,7 +15,14 @@ function signedMention() {
     api_app_id: "A1",
     event_id: `Ev${randomUUID().replaceAll("-", "")}`,
     event_time: Math.floor(Date.now() / 1000),
-    event: { type: "app_mention", user: "U123", text: "<@UBOT> summarise the repo", ts: `${Date.now() / 1000}${Math.random().toString().slice(2, 6)}`, channel: "C1", event_ts: "1" },
+    event: {
+      type: "app_mention",
+      user: "U123",
+      text: "<@UBOT> summarise the repo",
+      ts: `${Date.now() / 1000}${Math.random().toString().slice(2, 6)}`,
+      channel: "C1",
+      event_ts: "1",
+    },
   });
   const ts = String(Math.floor(Date.now() / 1000));
   const signature = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
@@ -66,10 +73,26 @@ export async function channelBench() {
     const hubRate = await load(`${hub.url}/channels/slack/events`, { overallRate: 500 });
     return [
       { name: "bare Hono route (max throughput)", value: `${Math.round(bareMax.requests.average)} req/s, p99 ${bareMax.latency.p99} ms` },
-      { name: "signed Slack event ingress (max throughput)", value: `${Math.round(hubMax.requests.average)} req/s, p99 ${hubMax.latency.p99} ms, non-2xx ${hubMax.non2xx}`, ratio: hubMax.requests.average / bareMax.requests.average, target: 0.5, higherIsBetter: true },
-      { name: "signed Slack event ingress at 500 req/s", value: `p50 ${hubRate.latency.p50} ms, p99 ${hubRate.latency.p99} ms, non-2xx ${hubRate.non2xx}`, absolute: hubRate.latency.p99, target: 20 },
+      {
+        name: "signed Slack event ingress (max throughput)",
+        value: `${Math.round(hubMax.requests.average)} req/s, p99 ${hubMax.latency.p99} ms, non-2xx ${hubMax.non2xx}`,
+        ratio: hubMax.requests.average / bareMax.requests.average,
+        target: 0.5,
+        higherIsBetter: true,
+      },
+      {
+        name: "signed Slack event ingress at 500 req/s",
+        value: `p50 ${hubRate.latency.p50} ms, p99 ${hubRate.latency.p99} ms, non-2xx ${hubRate.non2xx}`,
+        absolute: hubRate.latency.p99,
+        target: 20,
+      },
       { name: "RSS: process importing the four SDKs", value: `${floor.toFixed(1)} MB` },
-      { name: "RSS: openkoi serve, all four channels, idle", value: `${idle.toFixed(1)} MB (+${(idle - floor).toFixed(1)} MB over the floor)`, absolute: idle - floor, target: 25 },
+      {
+        name: "RSS: openkoi serve, all four channels, idle",
+        value: `${idle.toFixed(1)} MB (+${(idle - floor).toFixed(1)} MB over the floor)`,
+        absolute: idle - floor,
+        target: 25,
+      },
     ];
   } finally {
     hub.child.kill("SIGKILL");

@@ -15,7 +15,23 @@ export async function startFakePlatforms() {
       const frame = JSON.parse(raw.toString());
       if (frame.op === 1) ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
       if (frame.op === 2) {
-        ws.send(JSON.stringify({ op: 0, t: "READY", s: ++seq, d: { v: 10, user: BOT, guilds: [], session_id: "s", resume_gateway_url: gateway, shard: [0, 1], application: { id: BOT.id, flags: 0 }, private_channels: [] } }));
+        ws.send(
+          JSON.stringify({
+            op: 0,
+            t: "READY",
+            s: ++seq,
+            d: {
+              v: 10,
+              user: BOT,
+              guilds: [],
+              session_id: "s",
+              resume_gateway_url: gateway,
+              shard: [0, 1],
+              application: { id: BOT.id, flags: 0 },
+              private_channels: [],
+            },
+          }),
+        );
       }
     });
   });
@@ -27,10 +43,15 @@ export async function startFakePlatforms() {
     req.resume();
     req.on("end", () => {
       const url = req.url ?? "/";
-      if (url.includes("/gateway/bot")) return json({ url: gateway, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      if (url.includes("/gateway/bot"))
+        return json({ url: gateway, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
       if (url.includes("/users/@me")) return json(BOT);
       if (url.startsWith("/slack/")) return json({ ok: true, ts: `${Date.now() / 1000}`, channel: "C1", user_id: "UBOT", team_id: "T1" });
-      if (url.startsWith("/telegram/bot")) return json({ ok: true, result: { id: 1, is_bot: true, first_name: "openkoi", username: "openkoi_bot", message_id: 1, chat: { id: 1, type: "private" }, date: 0 } });
+      if (url.startsWith("/telegram/bot"))
+        return json({
+          ok: true,
+          result: { id: 1, is_bot: true, first_name: "openkoi", username: "openkoi_bot", message_id: 1, chat: { id: 1, type: "private" }, date: 0 },
+        });
       json({});
     });
   });

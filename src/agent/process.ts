@@ -95,4 +95,3 @@ export function runCommand(command: string, cwd: string, options: RunOptions = {
     });
   });
 }
-

@@ -68,12 +68,15 @@ function createGroupCommit(store: Store, enqueueOne: (request: TaskRequest, opti
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => {
+    for (const [i, item] of batch.entries()) {
       const result = results[i] as Enqueued | Error;
-      if (result instanceof Error) return item.reject(result);
+      if (result instanceof Error) {
+        item.reject(result);
+        continue;
+      }
       if (result.queued) onQueued(result.queued);
       item.resolve({ taskId: result.taskId, created: result.created });
-    });
+    }
   };
   return (request: TaskRequest, options?: EnqueueOptions) =>
     new Promise<{ taskId: string; created: boolean }>((resolve, reject) => {

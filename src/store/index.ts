@@ -7,9 +7,9 @@ import { openDatabase } from "./db.js";
 import { type Clock, createDeliveryLog, createWebhookDeliveries, type WebhookDeliveries } from "./deliveries.js";
 import { createProjection } from "./events.js";
 import { createTaskQueue, type TaskQueue } from "./queue.js";
-import { createThreadQueries, type ThreadQueries } from "./threads.js";
 import { createKv, createReplyRefs } from "./state.js";
 import { createTaskInserter, createTaskReader, type TaskDetail, type TaskListQuery, type TaskRecord } from "./tasks.js";
+import { createThreadQueries, type ThreadQueries } from "./threads.js";
 import { type CostSummary, createCostSummary } from "./usage.js";
 
 export { openDatabase } from "./db.js";

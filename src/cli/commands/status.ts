@@ -30,8 +30,14 @@ async function databaseDetails(paths: Paths, verbose: boolean): Promise<string[]
   const db = new Database(paths.database, { readonly: true, fileMustExist: true });
   try {
     const month = createCostSummary(db)({ since: new Date(Date.now() - 30 * 24 * 3600_000) });
-    lines.push("", `Cost in 30 days: ${money(month.costUsd)} (${month.tasks} tasks, ${month.tokens.toLocaleString("en-US")} tokens)`, "", "By model (30 days):");
-    for (const m of month.byModel) lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
+    lines.push(
+      "",
+      `Cost in 30 days: ${money(month.costUsd)} (${month.tasks} tasks, ${month.tokens.toLocaleString("en-US")} tokens)`,
+      "",
+      "By model (30 days):",
+    );
+    for (const m of month.byModel)
+      lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
     lines.push("", "By day:");
     for (const d of month.byDay) lines.push(`  ${d.day} ${money(d.costUsd).padStart(10)} ${String(d.tokens).padStart(10)} tokens`);
   } finally {
@@ -73,7 +79,9 @@ export async function run(args: ParsedArgs): Promise<number> {
   const recent = history.slice(-5).reverse();
   if (recent.length) lines.push("", "Recent tasks:");
   for (const h of recent) {
-    lines.push(`  ${h.task_id.slice(0, 8)} ${h.status.padEnd(11)} ${h.final_score.toFixed(2)} ${money(h.cost_usd)} ${h.description.split("\n")[0]?.slice(0, 50)}`);
+    lines.push(
+      `  ${h.task_id.slice(0, 8)} ${h.status.padEnd(11)} ${h.final_score.toFixed(2)} ${money(h.cost_usd)} ${h.description.split("\n")[0]?.slice(0, 50)}`,
+    );
   }
   if (args.flags.costs || args.flags.verbose) lines.push(...(await databaseDetails(paths, args.flags.verbose === true)));
   process.stdout.write(`${lines.join("\n")}\n`);
