@@ -1,5 +1,6 @@
 import type { Paths } from "../config/paths.js";
 import { type CurrentTaskState, readCurrentTask, readHistory } from "../state/files.js";
+import { thousands } from "./format.js";
 
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
@@ -20,7 +21,7 @@ export function renderLive(
       `ID:       ${state.task_id.slice(0, 8)}   Status: ${state.status}   Phase: ${state.phase}`,
       `Progress: ${progressBar(state.iteration, state.max_iterations)}`,
       `Score:    ${state.current_score.toFixed(2)} (best ${state.best_score.toFixed(2)})`,
-      `Cost:     $${state.cost_usd.toFixed(4)}   Tokens: ${state.tokens_used.toLocaleString("en-US")}   Elapsed: ${state.elapsed_secs}s`,
+      `Cost:     $${state.cost_usd.toFixed(4)}   Tokens: ${thousands(state.tokens_used)}   Elapsed: ${state.elapsed_secs}s`,
       `Decision: ${state.last_decision}`,
       `Tools:    ${state.tool_calls.slice(-8).join(", ") || "–"}`,
     );

@@ -1,4 +1,5 @@
 import type { EventSink, TaskEvent } from "../core/events.js";
+import { thousands } from "./format.js";
 
 function inputSummary(input: unknown): string {
   if (!input || typeof input !== "object") return "";
@@ -42,7 +43,7 @@ export function formatProgress(event: TaskEvent): string | undefined {
     case "task.completed": {
       const mark = event.passed ? "✓" : "!";
       const tail = event.passed ? "" : ` Below the quality threshold (${event.decision}).`;
-      return `[COST] ${money(event.costUsd)} · ${event.tokens.toLocaleString("en-US")} tokens · ${(event.durationMs / 1000).toFixed(1)}s\n${mark} Done. ${event.iterations} iteration${event.iterations === 1 ? "" : "s"}. ${event.filesChanged.length} file${event.filesChanged.length === 1 ? "" : "s"} changed. Score ${event.score.toFixed(2)}.${tail}`;
+      return `[COST] ${money(event.costUsd)} · ${thousands(event.tokens)} tokens · ${(event.durationMs / 1000).toFixed(1)}s\n${mark} Done. ${event.iterations} iteration${event.iterations === 1 ? "" : "s"}. ${event.filesChanged.length} file${event.filesChanged.length === 1 ? "" : "s"} changed. Score ${event.score.toFixed(2)}.${tail}`;
     }
     case "task.failed":
       return `✗ Failed: ${event.message}`;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { type Paths, resolvePaths } from "../../config/paths.js";
 import { readCurrentTask, readHistory } from "../../state/files.js";
 import type { ParsedArgs } from "../args.js";
+import { thousands } from "../format.js";
 
 const money = (usd: number) => `$${usd.toFixed(4)}`;
 
@@ -30,12 +31,7 @@ async function databaseDetails(paths: Paths, verbose: boolean): Promise<string[]
   const db = new Database(paths.database, { readonly: true, fileMustExist: true });
   try {
     const month = createCostSummary(db)({ since: new Date(Date.now() - 30 * 24 * 3600_000) });
-    lines.push(
-      "",
-      `Cost in 30 days: ${money(month.costUsd)} (${month.tasks} tasks, ${month.tokens.toLocaleString("en-US")} tokens)`,
-      "",
-      "By model (30 days):",
-    );
+    lines.push("", `Cost in 30 days: ${money(month.costUsd)} (${month.tasks} tasks, ${thousands(month.tokens)} tokens)`, "", "By model (30 days):");
     for (const m of month.byModel)
       lines.push(`  ${m.model.padEnd(40)} ${money(m.costUsd).padStart(10)} ${String(m.tokens).padStart(10)} tokens ${String(m.calls).padStart(5)} calls`);
     lines.push("", "By day:");
@@ -68,7 +64,7 @@ export async function run(args: ParsedArgs): Promise<number> {
   const today = history.filter((h) => Date.parse(h.completed_at) >= dayAgo);
   const todayCost = today.reduce((sum, h) => sum + h.cost_usd, 0);
   const todayTokens = today.reduce((sum, h) => sum + h.total_tokens, 0);
-  lines.push(`Cost: ${money(todayCost)} today (${today.length} tasks, ${todayTokens.toLocaleString("en-US")} tokens)`);
+  lines.push(`Cost: ${money(todayCost)} today (${today.length} tasks, ${thousands(todayTokens)} tokens)`);
   const current = readCurrentTask(paths.stateDir);
   if (current && current.phase !== "complete") {
     lines.push(
