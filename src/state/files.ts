@@ -178,11 +178,24 @@ export function readCurrentTask(stateDir: string): CurrentTaskState | undefined 
   }
 }
 
-export function readHistory(stateDir: string, last = 5): HistoryEntry[] {
+/** The newest entries, oldest first: the last `last`, plus any older ones completed since `since`. */
+export function readHistory(stateDir: string, last = 5, since?: Date): HistoryEntry[] {
+  let lines: string[];
   try {
-    const lines = readFileSync(historyFile(stateDir), "utf8").split("\n").filter(Boolean);
-    return lines.slice(-last).map((l) => JSON.parse(l) as HistoryEntry);
+    lines = readFileSync(historyFile(stateDir), "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
   }
+  const entries: HistoryEntry[] = [];
+  // Newest last in the file: parse backwards and stop as soon as nothing more is wanted.
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const entry = JSON.parse(lines[i] as string) as HistoryEntry;
+      if (entries.length >= last && (!since || Date.parse(entry.completed_at) < since.getTime())) break;
+      entries.push(entry);
+    } catch {
+      // A torn last line after a crash: skip it.
+    }
+  }
+  return entries.reverse();
 }

@@ -59,8 +59,8 @@ export async function run(args: ParsedArgs): Promise<number> {
     `Models: executor ${executor}${models.evaluator ? ` · evaluator ${models.evaluator}` : ""}${models.planner ? ` · planner ${models.planner}` : ""}`,
   );
   // The state files carry today's totals and the recent tasks: plain `status` needs no database (fast start).
-  const history = readHistory(paths.stateDir, 1000);
   const dayAgo = Date.now() - 24 * 3600_000;
+  const history = readHistory(paths.stateDir, 5, new Date(dayAgo));
   const today = history.filter((h) => Date.parse(h.completed_at) >= dayAgo);
   const todayCost = today.reduce((sum, h) => sum + h.cost_usd, 0);
   const todayTokens = today.reduce((sum, h) => sum + h.total_tokens, 0);
