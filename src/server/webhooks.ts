@@ -45,6 +45,8 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const inflight = new Set<Promise<void>>();
+  // Shutdown cuts deliveries short (they stay recorded as pending) instead of holding the hub open.
+  const closing = new AbortController();
 
   async function deliver(id: string, url: string, name: string, body: string): Promise<void> {
     const headers: Record<string, string> = {
@@ -58,20 +60,26 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
       let status: number | undefined;
       let error: string | undefined;
       try {
-        const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), closing.signal]) });
         status = res.status;
         await res.body?.cancel();
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       const ok = status !== undefined && status >= 200 && status < 300;
-      const again = !ok && attempt < maxAttempts && (status === undefined || retryable(status));
-      deliveries.update(id, { status: ok ? "delivered" : again ? "pending" : "failed", responseStatus: status, error });
+      const again = !ok && attempt < maxAttempts && !closing.signal.aborted && (status === undefined || retryable(status));
+      deliveries.update(id, { status: ok ? "delivered" : again || closing.signal.aborted ? "pending" : "failed", responseStatus: status, error });
       if (!again) {
         if (!ok) logger.warn(`webhook ${name} to ${url} failed after ${attempt} attempt(s): ${error ?? `HTTP ${status}`}`);
         return;
       }
-      await new Promise((r) => setTimeout(r, baseDelayMs * 2 ** (attempt - 1)));
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, baseDelayMs * 2 ** (attempt - 1));
+        closing.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
     }
   }
 
@@ -87,7 +95,12 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
 
   return {
     sink,
-    /** Waits for in-flight deliveries (graceful shutdown, tests). */
-    flush: () => Promise.all([...inflight]).then(() => undefined),
+    /** Waits up to `graceMs` for in-flight deliveries, then cuts the rest short (graceful shutdown). */
+    async flush(graceMs = 2000): Promise<void> {
+      const all = Promise.all([...inflight]);
+      const timer = setTimeout(() => closing.abort(), graceMs);
+      await all;
+      clearTimeout(timer);
+    },
   };
 }

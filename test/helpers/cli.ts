@@ -30,7 +30,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a subprocess, as a user would. */
-export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number; killAfterMs?: number; killSignal?: NodeJS.Signals },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -45,8 +48,10 @@ export function runCli(args: string[], options: { env: Record<string, string>; c
       child.kill("SIGKILL");
       reject(new Error(`openkoi ${args.join(" ")} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, options.timeoutMs ?? 30_000);
+    const interrupt = options.killAfterMs ? setTimeout(() => child.kill(options.killSignal ?? "SIGTERM"), options.killAfterMs) : undefined;
     child.on("close", (code) => {
       clearTimeout(timer);
+      clearTimeout(interrupt);
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.input ?? "");

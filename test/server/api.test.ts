@@ -214,4 +214,25 @@ describe("outbound webhooks", () => {
     await waitFor(() => harness?.hub.store.webhookDeliveries.list({ taskId: created.json.id })[0]?.status === "delivered", 5000, "the delivery record");
     expect(harness.hub.store.webhookDeliveries.list({ taskId: created.json.id })[0]).toMatchObject({ attempts: 3, responseStatus: 204 });
   });
+
+  it("never lets a slow receiver delay the task, and sends budget.warning when a task passes its share of the budget", async () => {
+    const hang = new Promise<void>(() => {});
+    receiver = await startFake("slow-receiver", async (req) => {
+      if (req.path === "/complete") await hang; // never answers
+      return { status: 200 };
+    });
+    harness = await startHubHarness({
+      safety: { max_cost_usd: 0.01, budget_warning_ratio: 0.5 },
+      api: { port: 0, webhooks: { on_task_complete: `${receiver.url}/complete`, on_budget_warning: `${receiver.url}/budget` } },
+    });
+    harness.hub.providers.price = () => ({ costUsd: 0.003, priced: true });
+    const created = await post(`${harness.url}/api/v1/tasks`, { description: "spend a little" });
+    const started = Date.now();
+    const task = await harness.settle(created.json.id);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(["completed", "failed"]).toContain(task.status);
+    const warning = await waitFor(() => receiver?.requests.find((r) => r.path === "/budget"), 5000, "the budget.warning webhook");
+    expect(warning.body).toMatchObject({ event: "budget.warning", data: { kind: "cost", task_id: created.json.id } });
+    await waitFor(() => receiver?.requests.find((r) => r.path === "/complete"), 5000, "the (hanging) completion webhook");
+  });
 });
