@@ -55,8 +55,13 @@ export function formatProgress(event: TaskEvent): string | undefined {
 }
 
 export function createProgressSink(write: (text: string) => void = (t) => process.stderr.write(t)): EventSink {
+  const unpriced = new Set<string>();
   return (event) => {
+    if (event.type === "usage.recorded" && !event.priced) unpriced.add(`${event.provider}/${event.model}`);
     const line = formatProgress(event);
     if (line) write(`${line}\n`);
+    if (event.type === "task.completed" && unpriced.size > 0) {
+      write(`       (no price known for ${[...unpriced].join(", ")}: its calls count as $0 — the cost above is a lower bound)\n`);
+    }
   };
 }

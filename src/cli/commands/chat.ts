@@ -21,13 +21,13 @@ export async function run(args: ParsedArgs): Promise<number> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   process.stderr.write(`openkoi chat | ${model.provider}/${model.model} | ${HELP}\n\n`);
   try {
+    // The iterator buffers lines, so input piped in while a task runs is not lost.
+    const lines = rl[Symbol.asyncIterator]();
     for (;;) {
-      let line: string;
-      try {
-        line = (await rl.question("> ")).trim();
-      } catch {
-        break; // EOF
-      }
+      process.stdout.write("> ");
+      const next = await lines.next();
+      if (next.done) break; // EOF
+      const line = String(next.value).trim();
       if (!line) continue;
       if (["quit", "exit", "/quit"].includes(line)) break;
       const [cmd, value] = line.split(/\s+/, 2);
