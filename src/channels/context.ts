@@ -57,6 +57,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
 
   const ctx: ChannelContext = {
     policy: deps.policy,
+    logger,
     isEngaged: (name, thread) => store.threads.engaged(threadKey(name, thread)),
     taskForMessage: (name, messageId) => store.kvGet(`reply:${name}:${messageId}`),
     activeTaskInThread: (name, thread) => store.threads.active(threadKey(name, thread)),

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { EventSink, TaskEventBody } from "../core/events.js";
+import type { Logger } from "../core/logger.js";
 import type { RichMessage } from "../core/rich-message.js";
 import type { TaskRequest, ThreadRef } from "../core/task.js";
 import type { ChannelPolicy } from "./policy.js";
@@ -47,6 +48,8 @@ export interface InboundMessage {
 /** What a channel may ask of the hub (and nothing more). */
 export interface ChannelContext {
   policy: ChannelPolicy;
+  /** The hub's logger (OPENKOI_LOG_LEVEL); absent in some unit tests. */
+  logger?: Logger;
   /** Verify → this → ack: durable, deduplicated; returns quickly. */
   receive(message: InboundMessage, api: ThreadApi): Promise<ReceiveOutcome>;
   /** Stop button / 🛑 reaction / the word "stop": cancels the task, by id or by the message showing it. */

@@ -17,6 +17,8 @@ const VALUE_FLAGS: Record<string, string> = {
   "--since": "since",
   "--config": "config",
   "--url": "url",
+  "-o": "output",
+  "--output": "output",
 };
 
 const BOOLEAN_FLAGS: Record<string, string> = {

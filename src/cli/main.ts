@@ -3,7 +3,6 @@
  * The CLI entry: parses argv and lazily imports exactly one command module, so
  * `openkoi --version` loads no SDK, no zod and no database.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { parseArgs } from "./args.js";
 
@@ -17,13 +16,9 @@ const COMMANDS: Record<string, () => Promise<{ run(args: ReturnType<typeof parse
   daemon: () => import("./commands/daemon.js"),
   chat: () => import("./commands/chat.js"),
   setup: () => import("./commands/setup.js"),
+  export: () => import("./commands/export.js"),
   digest: () => import("./commands/digest.js"),
 };
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 const HELP = `openkoi — an AI agent that reviews its own work (plan → execute → evaluate → refine)
 
@@ -35,6 +30,7 @@ Usage:
   openkoi doctor                check node, config, data dir, database, providers
   openkoi serve                 run the hub (REST API, channels) on 127.0.0.1:9742
   openkoi daemon start|stop|status
+  openkoi export [--since DATE] [-o file]   every task (iterations, findings, usage) as JSON
   openkoi setup <channel> [--url https://hub.example.com]   platform-side setup for slack|discord|teams|telegram|github
   openkoi digest --preview|--send   print the email digest ([digest] in config), or email it now
 
@@ -54,7 +50,8 @@ Environment: OPENKOI_HOME, OPENKOI_CONFIG, OPENKOI_DATA, OPENKOI_MODEL, OPENKOI_
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.flags.version) {
-    process.stdout.write(`openkoi ${version()}\n`);
+    const { packageVersion } = await import("../core/version.js");
+    process.stdout.write(`openkoi ${packageVersion()}\n`);
     return 0;
   }
   if (args.flags.help) {

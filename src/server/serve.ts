@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
+import { packageVersion } from "../core/version.js";
 import type { Hub } from "../hub.js";
 import { readCurrentTask } from "../state/files.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
@@ -83,11 +83,6 @@ function createGroupCommit(store: Store, enqueueOne: (request: TaskRequest, opti
       if (pending.length === 0) setImmediate(flush);
       pending.push({ request, options, resolve, reject });
     });
-}
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
 }
 
 /** Starts the hub: recovers the durable queue, runs the worker pool, serves the API on 127.0.0.1:9742 by default. */

@@ -30,6 +30,21 @@ describe("status, doctor and setup through the built CLI", () => {
     expect(status.stdout).toContain("By model (30 days):");
   });
 
+  it("export writes every task with its iterations, findings and costs", async () => {
+    const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL });
+    await runCli(["count the lines", "-m", "openai/gpt-4.1"], { env, cwd: tempDir("ws") });
+    const out = join(tempDir("export"), "openkoi.json");
+    const result = await runCli(["export", "-o", out], { env });
+    expect(result.code).toBe(0);
+    const { readFileSync, statSync } = await import("node:fs");
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    expect(doc.tasks).toHaveLength(1);
+    expect(doc.tasks[0]).toMatchObject({ task: { status: "completed", request: { description: "count the lines" } } });
+    expect(doc.tasks[0].iterations[0].dimensions.length).toBeGreaterThan(0);
+    expect(doc.cost.byModel[0].model).toBe("openai/gpt-4.1");
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+  });
+
   it("doctor checks providers and integrations, with a fix for each failure", async () => {
     const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL });
     const home = env.OPENKOI_HOME as string;

@@ -37,7 +37,7 @@ export async function createChannel(rawConfig: unknown, ctx: ChannelContext): Pr
   });
   const handle = createInteractionHandler({ ctx, api });
   const key = config.public_key ? publicKeyFromHex(config.public_key) : undefined;
-  const logger = createLogger("warn");
+  const logger = ctx.logger ?? createLogger("warn");
   let gateway: { stop(): Promise<void> } | undefined;
   return {
     name: CHANNEL,

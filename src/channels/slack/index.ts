@@ -20,7 +20,7 @@ export interface SlackChannelOptions {
  */
 export async function createSlackChannel(config: SlackChannelConfig, ctx: ChannelContext, options: SlackChannelOptions = {}): Promise<ChannelAdapter> {
   // ChannelContext carries no logger; OPENKOI_LOG_LEVEL is the documented switch the hub's own logger uses.
-  const logger = options.logger ?? createLogger(parseLogLevel(process.env.OPENKOI_LOG_LEVEL));
+  const logger = options.logger ?? ctx.logger ?? createLogger(parseLogLevel(process.env.OPENKOI_LOG_LEVEL));
   const bolt = await import("@slack/bolt");
   // No SDK retries: chat.postMessage is not idempotent (a retried post can land twice), and the reply sink
   // (the one retry owner) waits out 429s and re-renders on the next event.

@@ -101,7 +101,7 @@ export async function createChannel(rawConfig: unknown, ctx: ChannelContext): Pr
   const memory = createThreadMemory();
   const threadApi = createThreadApi(api, memory);
   const identity = lazyIdentity(api);
-  const logger = createLogger();
+  const logger = ctx.logger ?? createLogger();
   const handle = createUpdateHandler({ ctx, api, threadApi, memory, identity, logger });
   const adapter: ChannelAdapter = { name: CHANNEL, api: threadApi, check: () => check(config, api) };
   if (config.mode === "webhook") {
