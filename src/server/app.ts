@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
@@ -14,11 +14,14 @@ export type RouteMounter = (app: Hono) => void;
 /** The hub's HTTP app: REST API under /api/v1, channel webhooks under /channels, JSON errors everywhere. */
 export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   const app = new Hono();
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413),
+  const tooLarge = (c: Context) => c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413);
+  const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  // A declared Content-Length is checked from the header alone; only chunked bodies need the (costly) counting stream.
+  app.use("*", async (c, next) => {
+    const length = c.req.header("content-length");
+    if (length !== undefined) return Number(length) > MAX_BODY_BYTES ? tooLarge(c) : next();
+    return c.req.method === "GET" || c.req.method === "HEAD" ? next() : streamingLimit(c, next);
   });
-  app.use("*", limit);
   const health = (c: { json: (v: unknown) => Response }) => c.json({ status: "ok", version: deps.version });
   app.get("/health", health);
   app.get("/api/v1/health", health);
