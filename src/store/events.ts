@@ -11,7 +11,6 @@ function statements(db: Database.Database) {
   return {
     files: db.prepare("SELECT files_changed_json FROM tasks WHERE id = ?"),
     insertEvent: db.prepare("INSERT OR IGNORE INTO task_events (task_id, seq, type, at, data_json) VALUES (?, ?, ?, ?, ?)"),
-    lastSeq: db.prepare("UPDATE tasks SET last_seq = MAX(last_seq, ?) WHERE id = ?"),
     started: db.prepare(`UPDATE tasks SET ${GUARDED_STATUS}, model = @model, phase = 'plan',
       started_at = COALESCE(started_at, @at) WHERE id = @id`),
     phase: db.prepare("UPDATE tasks SET phase = ? WHERE id = ?"),
@@ -124,7 +123,6 @@ export function createProjection(db: Database.Database): Projection {
     }
     const stored = s.insertEvent.run(event.taskId, event.seq, event.type, event.at, JSON.stringify(event));
     if (stored.changes === 0) return;
-    s.lastSeq.run(event.seq, event.taskId);
     project(s, event);
   });
   return {

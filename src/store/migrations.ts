@@ -42,8 +42,7 @@ CREATE TABLE tasks (
   output TEXT,
   error_code TEXT,
   error_message TEXT,
-  phase TEXT,
-  last_seq INTEGER NOT NULL DEFAULT 0
+  phase TEXT
 );
 CREATE INDEX tasks_status_created ON tasks (status, created_at);
 CREATE INDEX tasks_created ON tasks (created_at);

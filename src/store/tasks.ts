@@ -238,8 +238,10 @@ function toFinding(row: FindingRow): FindingRecord {
 }
 
 export function createTaskReader(db: Database.Database) {
-  const byId = db.prepare("SELECT * FROM tasks WHERE id = ?");
-  const page = db.prepare(`SELECT rowid AS rid, * FROM tasks
+  // The last event's seq is read from the events themselves: no per-event write to the task row.
+  const lastSeq = "(SELECT COALESCE(MAX(seq), 0) FROM task_events AS e WHERE e.task_id = tasks.id) AS last_seq";
+  const byId = db.prepare(`SELECT *, ${lastSeq} FROM tasks WHERE id = ?`);
+  const page = db.prepare(`SELECT rowid AS rid, *, ${lastSeq} FROM tasks
     WHERE (@status IS NULL OR status = @status)
       AND (@at IS NULL OR created_at < @at OR (created_at = @at AND rowid < @rid))
     ORDER BY created_at DESC, rowid DESC LIMIT @limit`);
