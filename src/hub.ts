@@ -179,6 +179,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         logger.warn(`event sink failed: ${errorMessage(error)}`),
       );
       const hooks = hub.taskHooks.get(request.origin.kind);
+      const key = store.getTask(request.id)?.concurrencyKey;
+      if (request.origin.thread && key && !request_.context) {
+        const { threadContext } = await import("./channels/context.js");
+        request_.context = threadContext(store, key);
+      }
       let prepared = request_;
       let outcome: TaskEventBody;
       try {

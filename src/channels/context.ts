@@ -14,7 +14,10 @@ export function threadKey(channel: string, thread: ThreadRef): string {
   return `${channel}:${thread.conversation}:${thread.thread ?? ""}`;
 }
 
-/** The thread's earlier exchanges, newest kept when over budget. */
+/**
+ * The thread's earlier exchanges, newest kept when over budget. Read when the task starts (not when the message
+ * arrived), so a follow-up queued behind a running task sees that task's answer.
+ */
 export function threadContext(store: Store, key: string): string | undefined {
   const lines = store.threads.history(key, HISTORY_TASKS).map((h) => `User: ${h.description}\nopenkoi (${h.status}): ${(h.output ?? "").slice(0, 1500)}`);
   const text = lines.join("\n\n");
@@ -94,7 +97,6 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         },
         origin: { kind: channel as TaskRequest["origin"]["kind"], user: message.user, thread: message.thread },
         workspace: policy.workspace ?? defaults.workspace,
-        context: threadContext(store, key),
       };
       const { taskId, created } = await deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
       if (!created) return { kind: "duplicate", taskId };

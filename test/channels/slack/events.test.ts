@@ -95,6 +95,25 @@ describe("slack events endpoint", () => {
     expect(inThread(t, threadTs)).toHaveLength(2);
   });
 
+  it("queues a follow-up that arrives while the thread's task runs, and gives it the first answer as context", async () => {
+    const t = await start();
+    t.harness.model.respondWith(passingScript("The build uses tsc."));
+    t.harness.hold();
+    const first = t.slack.mentionPayload({ text: "how is it built?", eventId: "EvQ1" });
+    const threadTs = String(asRecord(first.event).ts);
+    await t.slack.deliver(t.events, first);
+    const running = await waitFor(() => tasks(t).find((x) => x.status === "running"), 5000, "the first task to run");
+    await t.slack.deliver(t.events, t.slack.threadReplyPayload({ text: "and how is it tested?", eventId: "EvQ2", threadTs }));
+    const queued = await waitFor(() => tasks(t).find((x) => x.request.description === "and how is it tested?"), 5000, "the follow-up");
+    // One task per thread at a time: the follow-up waits, it is not dropped and not run alongside.
+    expect(t.harness.hub.store.getTask(queued.id)?.status).toBe("queued");
+    t.harness.release();
+    await t.harness.settle(running.id);
+    await t.harness.settle(queued.id);
+    const sent = JSON.stringify(t.harness.model.chats().filter((c) => JSON.stringify(c).includes("and how is it tested?")));
+    expect(sent).toContain("The build uses tsc.");
+  });
+
   it("ignores thread replies where the bot is not engaged, its own messages, and the message copy of a mention", async () => {
     const t = await start();
     await t.slack.deliver(t.events, t.slack.threadReplyPayload({ text: "unrelated chatter", eventId: "EvNo1", threadTs: nextTs() }));
