@@ -8,7 +8,16 @@ export async function coldStart(runs = 15) {
   openStore(`${env.OPENKOI_HOME}/data/openkoi.db`).close();
   const { mkdirSync, writeFileSync } = await import("node:fs");
   mkdirSync(`${env.OPENKOI_HOME}/state`, { recursive: true });
-  const entry = (i) => ({ task_id: `t${i}`, description: `task ${i}`, status: "completed", iterations: 2, total_tokens: 12345, cost_usd: 0.01, final_score: 0.9, completed_at: new Date(Date.now() - i * 60_000).toISOString() });
+  const entry = (i) => ({
+    task_id: `t${i}`,
+    description: `task ${i}`,
+    status: "completed",
+    iterations: 2,
+    total_tokens: 12345,
+    cost_usd: 0.01,
+    final_score: 0.9,
+    completed_at: new Date(Date.now() - i * 60_000).toISOString(),
+  });
   writeFileSync(`${env.OPENKOI_HOME}/state/task-history.jsonl`, `${Array.from({ length: 500 }, (_, i) => JSON.stringify(entry(500 - i))).join("\n")}\n`);
   timeProcess([CLI, "status"], env); // creates nothing, but warms the file cache
   const rounds = { node: [], version: [], status: [] };

@@ -14,7 +14,8 @@ export type RouteMounter = (app: Hono) => void;
 /** The hub's HTTP app: REST API under /api/v1, channel webhooks under /channels, JSON errors everywhere. */
 export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   const app = new Hono();
-  const tooLarge = (c: Context) => c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413);
+  const tooLarge = (c: Context) =>
+    c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413);
   const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   // A declared Content-Length is checked from the header alone; only chunked bodies need the (costly) counting stream.
   app.use("*", async (c, next) => {

@@ -29,7 +29,11 @@ describe("openkoi daemon and status --live", () => {
       expect(started.stdout).toContain(`API http://127.0.0.1:${port}/api/v1`);
       const status = await runCli(["daemon", "status"], { env });
       expect(status.stdout).toMatch(/^running \(pid \d+\)/);
-      const created = await fetch(`http://127.0.0.1:${port}/api/v1/tasks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: "from the daemon" }) });
+      const created = await fetch(`http://127.0.0.1:${port}/api/v1/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ description: "from the daemon" }),
+      });
       expect(created.status).toBe(202);
       const { id } = (await created.json()) as { id: string };
       let task: { status: string; result: string | null } = { status: "queued", result: null };

@@ -37,6 +37,11 @@ export function passingScript(output = "All done: wrote answer.md.") {
   });
 }
 
+/** Everything the model was sent in the requests that mention `marker` (to assert on the context a task got). */
+export function sentToModel(harness: HubHarness, marker: string): string {
+  return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
+}
+
 export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");

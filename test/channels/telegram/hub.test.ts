@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../../fakes/http.js";
 import { BOT, messageUpdate, stopUpdate, userId, visibleText } from "../../fakes/telegram-fake.js";
-import { passingScript } from "../../helpers/hub-harness.js";
+import { passingScript, sentToModel } from "../../helpers/hub-harness.js";
 import { startTelegramHub, type TelegramHub, tasksOf } from "./helpers.js";
 
 const GROUP = -1001234567890;
@@ -104,7 +104,7 @@ describe("telegram channel in a hub (webhook mode)", () => {
     await h.harness.settle(second.id);
     const followUp = h.harness.hub.store.getTask(second.id);
     expect(followUp?.request.origin.thread).toMatchObject({ conversation: String(GROUP), thread: "20", extra: { reply_to: "21" } });
-    expect(followUp?.request.context).toContain("list the files");
+    expect(sentToModel(h.harness, "now count them")).toContain("list the files");
     expect(h.fake.sent.find((m) => m.reply_parameters?.message_id === 21)).toBeDefined();
   });
 
