@@ -53,6 +53,7 @@ describe("status, doctor and setup through the built CLI", () => {
     const bad = await runCli(["doctor"], { env });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/\[ok\]\s+provider openai: env:OPENAI_API_KEY, \d+ models/);
+    expect(bad.stdout).toMatch(/\[ok\]\s+models: executor openai\/\S+ · evaluator openai\/\S+ · planner openai\/\S+ · small openai\/\S+/);
     expect(bad.stdout).toMatch(/\[FAIL\] integration github/);
     expect(bad.stdout).toContain("fix: check the credentials in [integrations.github]");
     writeFileSync(join(home, "config.toml"), `[integrations.github]\ntoken = "ghp_good"\napi_url = "${github.url}"\n`);

@@ -55,7 +55,22 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
       },
     ];
   }
-  return Promise.all(
+  const roles = await registry
+    .resolveModel(config.models.executor)
+    .then((executor) => registry.resolveRoles(executor))
+    .then(
+      (r): Check => ({
+        name: "models",
+        ok: true,
+        detail: Object.entries(r)
+          .map(([role, ref]) => `${role} ${ref.provider}/${ref.model}`)
+          .join(" · "),
+      }),
+    )
+    .catch(
+      (error: unknown): Check => ({ name: "models", ok: false, detail: errorMessage(error), fix: "set [models].executor to an available provider/model" }),
+    );
+  const providers = await Promise.all(
     available.map(async (p): Promise<Check> => {
       try {
         const provider = await registry.get(p.id);
@@ -71,6 +86,7 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
       }
     }),
   );
+  return [...providers, roles];
 }
 
 async function channelChecks(config: Config): Promise<Check[]> {
