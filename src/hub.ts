@@ -199,9 +199,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         emit(outcome);
       }
       if (hooks?.finish) {
-        await hooks
-          .finish(prepared, outcome)
-          .catch((error: unknown) => logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`));
+        const links = await hooks.finish(prepared, outcome).catch((error: unknown) => {
+          logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`);
+          return undefined;
+        });
+        // Where the work ended up (a pull request): digests and the API show it.
+        for (const [name, url] of Object.entries(links ?? {})) store.kvSet(`link:${request.id}:${name}`, url);
       }
       return outcome;
     },

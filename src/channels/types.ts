@@ -83,8 +83,11 @@ export interface ChannelAdapter {
    * `finish` sees the terminal event (e.g. commit, push, open the pull request). Both are re-run after a crash.
    */
   prepare?(request: TaskRequest, signal: AbortSignal): Promise<TaskRequest>;
-  finish?(request: TaskRequest, outcome: TaskEventBody): Promise<void>;
+  finish?(request: TaskRequest, outcome: TaskEventBody): Promise<TaskLinks | undefined>;
 }
+
+/** Where a task's work ended up (e.g. `pull_request`), recorded by the hub for digests and the API. */
+export type TaskLinks = Record<string, string>;
 
 /** Each channel module exports `createChannel(rawConfig, ctx)`. */
 export type ChannelFactory = (rawConfig: unknown, ctx: ChannelContext) => Promise<ChannelAdapter>;

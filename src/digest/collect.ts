@@ -103,9 +103,9 @@ function pullRequestOf(task: TaskRecord, events: TaskEvent[]): string | undefine
   return (own(stated) ?? stated.at(-1) ?? own(pullRequestsIn(events.map((e) => JSON.stringify(e)))))?.url;
 }
 
-function toDigestTask(task: TaskRecord, events: TaskEvent[]): DigestTask {
+function toDigestTask(task: TaskRecord, events: TaskEvent[], recordedPullRequest: string | undefined): DigestTask {
   const links = originLinks(task);
-  const pullRequest = pullRequestOf(task, events);
+  const pullRequest = recordedPullRequest ?? pullRequestOf(task, events);
   return {
     id: task.id,
     description: firstLine(task.request.description),
@@ -173,7 +173,8 @@ export function collectDigest(store: Store, options: CollectOptions): DigestData
     const task = store.getTask(id);
     if (!task) continue;
     const events = (q.prEvents.all(id) as Array<{ data_json: string }>).map((row) => JSON.parse(row.data_json) as TaskEvent);
-    tasks.push(toDigestTask(task, events));
+    // The GitHub channel records the pull request it opened (hub: `link:<task>:pull_request`).
+    tasks.push(toDigestTask(task, events, store.kvGet(`link:${id}:pull_request`)));
   }
   const costByModel = q.byModel.all(...range) as DigestCost[];
   const count = (status: DigestTaskStatus[]) => tasks.filter((t) => status.includes(t.status)).length;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { OpenKoiError } from "../../core/errors.js";
 import type { TaskEventBody } from "../../core/events.js";
 import type { TaskRequest, ThreadRef } from "../../core/task.js";
+import type { TaskLinks } from "../types.js";
 import type { GitHubThreadApi } from "./api.js";
 import { type GitHubChannelConfig, permissionRank } from "./config.js";
 import { createRepoLocks, type GitOptions, git } from "./git.js";
@@ -155,26 +156,31 @@ export function createSession(deps: SessionDeps) {
     return true;
   }
 
-  async function publish(request: TaskRequest, meta: SessionMeta, outcome: Extract<TaskEventBody, { type: "task.completed" }>): Promise<void> {
+  /** Returns the pull request's URL when one was opened or updated. */
+  async function publish(request: TaskRequest, meta: SessionMeta, outcome: Extract<TaskEventBody, { type: "task.completed" }>): Promise<string | undefined> {
     const user = request.origin.user;
-    if (!(await commit(meta, commitMessage(meta.title, meta.issue, request.id, user)))) return;
+    if (!(await commit(meta, commitMessage(meta.title, meta.issue, request.id, user)))) return undefined;
     await lock(meta.repoDir, () => git(["push", "--quiet", "origin", `HEAD:refs/heads/${meta.branch}`], { gitDir: meta.gitDir, token: config.token }));
     let footer = `**Pushed** to \`${meta.branch}\`.`;
+    let url: string | undefined;
     if (meta.mode === "issue") {
       const body = pullBody(meta.issue, outcome, user);
       const pr = await upsertPull(client, meta.repo, { branch: meta.branch, base: meta.base, title: pullTitle(meta.title, meta.issue), body });
       footer = `**Pull request:** ${pr.url} (${pr.created ? "opened" : "updated"}) · branch \`${meta.branch}\``;
+      url = pr.url;
     }
     if (!(await api.attachFooter(request.id, footer)) && request.origin.thread) await api.postText(request.origin.thread, footer);
+    return url;
   }
 
   /** After the agent: on success commit, push and open/update the PR; always remove the worktree. */
-  async function finish(request: TaskRequest, outcome: TaskEventBody): Promise<void> {
+  async function finish(request: TaskRequest, outcome: TaskEventBody): Promise<TaskLinks | undefined> {
     const parsed = metaSchema.safeParse(request.metadata?.github);
-    if (!parsed.success) return;
+    if (!parsed.success) return undefined;
     const meta = parsed.data;
     try {
-      if (outcome.type === "task.completed") await publish(request, meta, outcome);
+      const url = outcome.type === "task.completed" ? await publish(request, meta, outcome) : undefined;
+      return url ? { pull_request: url } : undefined;
     } finally {
       await lock(meta.repoDir, () => removeWorktree(meta.repoDir, meta.worktree));
     }

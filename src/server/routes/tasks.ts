@@ -94,7 +94,8 @@ export function taskRoutes(deps: AppDeps): Hono {
   app.get("/:id", (c) => {
     const detail = deps.store.taskDetail(c.req.param("id"));
     if (!detail) throw new ApiError(404, "NOT_FOUND", `No task with id ${c.req.param("id")}.`);
-    return c.json(taskDetailJson(detail));
+    const pullRequest = deps.store.kvGet(`link:${detail.task.id}:pull_request`);
+    return c.json({ ...taskDetailJson(detail), links: pullRequest ? { pull_request: pullRequest } : {} });
   });
 
   app.post("/:id/cancel", (c) => {

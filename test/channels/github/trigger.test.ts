@@ -67,6 +67,8 @@ describe("GitHub trigger — end to end", () => {
     expect(pr.body).toContain("Closes #12");
     expect(pr.body).toContain("Fixed the crash by handling empty input.");
     expect(pr.body).toMatch(/Overall 0\.90/);
+    // The hub records where the work ended up, for digests.
+    await waitFor(() => harness.hub.store.kvGet(`link:${done.id}:pull_request`) === pr.html_url, 5000, "the recorded PR link");
 
     expect(gh.calls("POST", /\/issues\/comments\/901\/reactions$/).map((r) => r.body)).toEqual([{ content: "eyes" }]);
     const posts = gh.history.filter((h) => h.kind === "post");
