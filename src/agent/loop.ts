@@ -38,7 +38,13 @@ function limitsFor(request: TaskRequest, base: Limits): Limits {
 export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (body: TaskEventBody) => void, signal: AbortSignal): Promise<TaskEventBody> {
   const limits = limitsFor(request, deps.limits);
   const budget = createBudget(limits, emit);
-  const ctx: RunContext = { request, deps: { ...deps, limits }, emit, budget, signal };
+  // The wall-clock breaker also cuts an in-flight model call or shell command short, not only the next boundary.
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new BudgetExceeded("abort_timeout", `Time limit reached: ${limits.timeoutSeconds} s`)),
+    limits.timeoutSeconds * 1000,
+  );
+  const ctx: RunContext = { request, deps: { ...deps, limits }, emit, budget, signal: AbortSignal.any([signal, deadline.signal]) };
   const { maxIterations, qualityThreshold } = request.options;
   const filesChanged = new Set<string>();
   let best: Attempt | undefined;
@@ -141,8 +147,10 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
     await releaseHeld(ctx, iterations, passed, best);
     terminal = finish(decision);
   } catch (error) {
-    terminal = failure(error, signal, best !== undefined, finish, iterations, filesChanged);
+    const timedOut = deadline.signal.reason instanceof BudgetExceeded && !signal.aborted;
+    terminal = failure(timedOut ? deadline.signal.reason : error, signal, best !== undefined, finish, iterations, filesChanged);
   }
+  clearTimeout(timer);
   emit(terminal);
   return terminal;
 }

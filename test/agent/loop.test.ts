@@ -72,6 +72,14 @@ describe("the agent loop against the scripted model", () => {
     expect(result).toMatchObject({ type: "task.failed", code: "ABORT_TIMEOUT" });
   });
 
+  it("cuts an in-flight shell command short when the wall-clock limit passes", async () => {
+    fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "run_command", input: { command: "sleep 30" } }] }), judge: scores(9) }));
+    const started = Date.now();
+    const { result } = await runLoop(fake, request(), { limits: { timeoutSeconds: 1 } });
+    expect(result).toMatchObject({ type: "task.failed", code: "ABORT_TIMEOUT" });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it("aborts on a score regression and returns the best attempt", async () => {
     let attempt = 0;
     fake.respondWith(
