@@ -6,6 +6,7 @@ import { type Tool, ToolError, type ToolResult } from "../core/tool.js";
 import { truncateToolOutput } from "./context.js";
 import { callModel } from "./model-call.js";
 import { TOOL_LOOP_WARNING } from "./prompts/execute.js";
+import { resolveInWorkspace, workspaceRelative } from "./tools/workspace.js";
 import type { RunContext } from "./types.js";
 
 export interface Execution {
@@ -63,6 +64,14 @@ export async function execute(ctx: RunContext, iteration: number, system: string
       calls += 1;
       ctx.budget.check();
       ctx.emit({ type: "tool.called", iteration, callId: call.id, name: call.name, input: call.input });
+      const path = (call.input as { path?: unknown } | undefined)?.path;
+      if ((call.name === "write_file" || call.name === "edit_file") && typeof path === "string") {
+        try {
+          ctx.files.touch(workspaceRelative(ctx.request.workspace, resolveInWorkspace(ctx.request.workspace, path)));
+        } catch {
+          // Outside the workspace: the tool itself refuses it.
+        }
+      }
       const result = await runTool(ctx, tools, call);
       const tool = tools.find((t) => t.name === call.name);
       if (tool && tool.class !== "read" && tool.name !== "write_file" && tool.name !== "edit_file") actions.push(`${call.name}(${JSON.stringify(call.input)})`);

@@ -6,6 +6,7 @@ import { type Evaluation, evaluate, feedbackFrom, readChangedFiles } from "./eva
 import { execute, fingerprint } from "./execute.js";
 import { makePlan, revisePlan } from "./plan.js";
 import { BEGIN_MESSAGE, executorSystemPrompt, refineMessage } from "./prompts/execute.js";
+import { createFileHistory, type Snapshot } from "./snapshots.js";
 import { decide } from "./stop-rules.js";
 import type { AgentDeps, HeldAction, RunContext } from "./types.js";
 
@@ -13,6 +14,8 @@ interface Attempt {
   iteration: number;
   /** Side effects this attempt asked for while they are held until the work passes. */
   held: HeldAction[];
+  /** The tracked files as this attempt left them. */
+  snapshot: Snapshot;
   output: string;
   fingerprint: string;
   text: string;
@@ -44,7 +47,14 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
     () => deadline.abort(new BudgetExceeded("abort_timeout", `Time limit reached: ${limits.timeoutSeconds} s`)),
     limits.timeoutSeconds * 1000,
   );
-  const ctx: RunContext = { request, deps: { ...deps, limits }, emit, budget, signal: AbortSignal.any([signal, deadline.signal]) };
+  const ctx: RunContext = {
+    request,
+    deps: { ...deps, limits },
+    emit,
+    budget,
+    signal: AbortSignal.any([signal, deadline.signal]),
+    files: createFileHistory(request.workspace),
+  };
   const { maxIterations, qualityThreshold } = request.options;
   const filesChanged = new Set<string>();
   let best: Attempt | undefined;
@@ -101,6 +111,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
         text: [output, ...files.map((f) => `${f.path}\n${f.content}`)].join("\n"),
         score: 0,
         held: deps.heldActions?.().slice(heldBefore) ?? [],
+        snapshot: ctx.files.snapshot(),
       };
       if (maxIterations === 0) {
         decision = "accept";
@@ -142,6 +153,10 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
         emit({ type: "refine.started", iteration: i, feedback });
       }
       last = attempt;
+    }
+    if (best && last && best !== last) {
+      const restored = ctx.files.restore(best.snapshot);
+      if (restored.length) best.output += `\n\n[Kept iteration ${best.iteration}'s version of ${restored.join(", ")}: it scored higher than the last attempt.]`;
     }
     const passed = maxIterations === 0 || (best?.score ?? 0) >= qualityThreshold;
     await releaseHeld(ctx, iterations, passed, best);

@@ -4,6 +4,7 @@ import type { TaskRequest } from "../core/task.js";
 import type { Tool, ToolResult } from "../core/tool.js";
 import type { Budget, Limits } from "./budget.js";
 import type { CheckResult } from "./evaluate.js";
+import type { FileHistory } from "./snapshots.js";
 
 export interface BoundModel {
   provider: ModelProvider;
@@ -49,6 +50,8 @@ export interface RunContext {
   emit: (body: TaskEventBody) => void;
   budget: Budget;
   signal: AbortSignal;
+  /** Files as they were before the task and after each attempt (to return the best attempt's files). */
+  files: FileHistory;
 }
 
 export type Role = "planner" | "executor" | "evaluator";

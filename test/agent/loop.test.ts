@@ -89,9 +89,13 @@ describe("the agent loop against the scripted model", () => {
         summary: "summary",
       }),
     );
-    const { result, events } = await runLoop(fake, request({}, { qualityThreshold: 0.95 }));
+    const req = request({}, { qualityThreshold: 0.95 });
+    const { result, events } = await runLoop(fake, req);
     expect(result).toMatchObject({ type: "task.completed", decision: "abort_regression", iterations: 2 });
     expect((result as { score: number }).score).toBeCloseTo(0.9);
+    // The files are the best attempt's too, not the worse last one's.
+    expect(readFileSync(join(req.workspace, "f.txt"), "utf8")).toBe("v0");
+    expect((result as { output: string }).output).toContain("Kept iteration 1's version of f.txt");
     expect(events.filter((e) => e.type === "iteration.done").map((e) => (e as { decision: string }).decision)).toEqual(["continue", "abort_regression"]);
   });
 
