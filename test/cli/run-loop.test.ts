@@ -129,6 +129,22 @@ describe("CLI usage and configuration errors", () => {
     expect(result.stderr).toContain("api.token: environment variable NOPE_TOKEN is not set");
   });
 
+  it("an unknown model fails with did-you-mean suggestions; a task can come from stdin", async () => {
+    const fake = await startOpenAIFake();
+    try {
+      const env = cleanEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: fake.baseURL });
+      const typo = await runCli(["do something", "-m", "openai/gpt-4.1-mnii"], { env, cwd: tempDir("ws") });
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toMatch(/Model 'gpt-4\.1-mnii' not found .*Did you mean: .*gpt-4\.1-mini/);
+      fake.respondWith(loopScript({ execute: () => ({ text: "ok" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }), summary: "ok" }));
+      const piped = await runCli(["-m", "openai/gpt-4.1", "--quiet"], { env, cwd: tempDir("ws"), input: "summarise README.md from stdin\n" });
+      expect(piped.code).toBe(0);
+      expect(JSON.stringify(fake.chats())).toContain("summarise README.md from stdin");
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("rejects a bad flag value with exit 2", async () => {
     const result = await runCli(["task", "--quality", "2"], { env: cleanEnv({}), cwd: tempDir("ws") });
     expect(result.code).toBe(2);

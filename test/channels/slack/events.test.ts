@@ -114,6 +114,27 @@ describe("slack events endpoint", () => {
     expect(sent).toContain("The build uses tsc.");
   });
 
+  it("refuses a new task once the thread's or the user's budget is spent, saying which and what to do", async () => {
+    const t = await start({ extra: { max_cost_usd_per_thread: 1, max_cost_usd_per_user_per_day: 3 } });
+    t.harness.hub.providers.price = () => ({ costUsd: 0.5, priced: true });
+    const first = t.slack.mentionPayload({ text: "do a thing", eventId: "EvB1" });
+    const threadTs = String(asRecord(first.event).ts);
+    await t.slack.deliver(t.events, first);
+    await t.harness.settle((await firstTask(t)).id);
+    await t.slack.deliver(t.events, t.slack.threadReplyPayload({ text: "and another", eventId: "EvB2", threadTs }));
+    const refusal = await waitFor(() => t.slack.posted.find((m) => m.visible.includes("budget")), 5000, "the thread budget refusal");
+    expect(refusal.visible).toContain("max_cost_usd_per_thread");
+    expect(refusal.threadTs).toBe(threadTs);
+    expect(tasks(t)).toHaveLength(1);
+    // Per user per day: new threads keep working until the user's daily budget is spent.
+    await t.slack.deliver(t.events, t.slack.mentionPayload({ text: "new thread", eventId: "EvB3" }));
+    await waitFor(() => (tasks(t).length === 2 ? true : undefined), 5000, "the second thread's task");
+    await t.harness.settle(tasks(t)[0]?.id as string);
+    await t.slack.deliver(t.events, t.slack.mentionPayload({ text: "third thread", eventId: "EvB4" }));
+    await waitFor(() => t.slack.posted.find((m) => m.visible.includes("max_cost_usd_per_user_per_day")), 5000, "the user budget refusal");
+    expect(tasks(t)).toHaveLength(2);
+  });
+
   it("ignores thread replies where the bot is not engaged, its own messages, and the message copy of a mention", async () => {
     const t = await start();
     await t.slack.deliver(t.events, t.slack.threadReplyPayload({ text: "unrelated chatter", eventId: "EvNo1", threadTs: nextTs() }));
