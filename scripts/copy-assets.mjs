@@ -1,5 +1,5 @@
 // Copies non-TypeScript assets (bundled skills, prompt texts) from src/ to dist/ beside the compiled modules.
-import { cpSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 function walk(dir) {
@@ -10,3 +10,6 @@ function walk(dir) {
   }
 }
 walk("src");
+
+// The installed command must be executable.
+chmodSync("dist/cli/bin.cjs", 0o755);
