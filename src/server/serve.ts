@@ -102,6 +102,8 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const bus = createEventBus();
   const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
   const sinks: EventSink[] = [bus.publish, webhooks.sink];
+  const resent = webhooks.resendPending();
+  if (resent) logger.info(`re-sending ${resent} webhook deliveries cut short by the last shutdown`);
   const runner = createRunner({
     queue: store.queue,
     concurrency: config.server.concurrency,

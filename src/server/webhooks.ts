@@ -80,6 +80,7 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
           r();
         });
       });
+      if (closing.signal.aborted) return; // left pending: the next start re-sends it
     }
   }
 
@@ -88,13 +89,23 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
     if (!target?.url) return;
     const { taskId, seq, at, type, ...data } = event;
     const body = JSON.stringify({ event: target.name, timestamp: at, data: { task_id: taskId, seq, type, ...data } });
-    const delivery = deliveries.record({ id: randomUUID(), taskId, event: target.name, url: target.url });
-    const promise = deliver(delivery.id, target.url, target.name, body).finally(() => inflight.delete(promise));
+    const delivery = deliveries.record({ id: randomUUID(), taskId, event: target.name, url: target.url, body });
+    start(delivery.id, target.url, target.name, body);
+  };
+
+  const start = (id: string, url: string, name: string, body: string) => {
+    const promise = deliver(id, url, name, body).finally(() => inflight.delete(promise));
     inflight.add(promise);
   };
 
   return {
     sink,
+    /** The outbox: deliveries a restart cut short are sent again, same id and body (receivers can dedupe). */
+    resendPending(): number {
+      const pending = deliveries.list({ status: "pending" }).filter((d) => d.body !== undefined);
+      for (const d of pending) start(d.id, d.url, d.event, d.body as string);
+      return pending.length;
+    },
     /** Waits up to `graceMs` for in-flight deliveries, then cuts the rest short (graceful shutdown). */
     async flush(graceMs = 2000): Promise<void> {
       const all = Promise.all([...inflight]);

@@ -25,6 +25,8 @@ export interface WebhookDelivery {
   taskId?: string;
   event: string;
   url: string;
+  /** The exact JSON sent (so a pending delivery can be re-sent after a restart). */
+  body?: string;
   status: WebhookStatus;
   attempts: number;
   responseStatus?: number;
@@ -35,7 +37,7 @@ export interface WebhookDelivery {
 
 export interface WebhookDeliveries {
   /** Journals an outbound webhook as pending before it is sent. A given id is recorded once; the stored one is returned. */
-  record(input: { id?: string; taskId?: string; event: string; url: string }): WebhookDelivery;
+  record(input: { id?: string; taskId?: string; event: string; url: string; body?: string }): WebhookDelivery;
   /** Records one attempt's outcome (attempts + 1). `pending` means "retry later". */
   update(id: string, outcome: { status: WebhookStatus; responseStatus?: number; error?: string }): void;
   /** Newest first; `status: "pending"` is the outbox to resend at startup. */
@@ -47,6 +49,7 @@ interface WebhookRow {
   task_id: string | null;
   event: string;
   url: string;
+  body: string | null;
   status: WebhookStatus;
   attempts: number;
   response_status: number | null;
@@ -61,6 +64,7 @@ function toDelivery(row: WebhookRow): WebhookDelivery {
     taskId: row.task_id ?? undefined,
     event: row.event,
     url: row.url,
+    body: row.body ?? undefined,
     status: row.status,
     attempts: row.attempts,
     responseStatus: row.response_status ?? undefined,
@@ -71,8 +75,8 @@ function toDelivery(row: WebhookRow): WebhookDelivery {
 }
 
 export function createWebhookDeliveries(db: Database.Database, now: Clock): WebhookDeliveries {
-  const insert = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, task_id, event, url, status, created_at, updated_at)
-    VALUES (?, ?, ?, ?, 'pending', ?, ?)`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, task_id, event, url, body, status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`);
   const byId = db.prepare("SELECT * FROM webhook_deliveries WHERE id = ?");
   const update = db.prepare(`UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, response_status = ?,
     last_error = ?, updated_at = ? WHERE id = ?`);
@@ -82,7 +86,7 @@ export function createWebhookDeliveries(db: Database.Database, now: Clock): Webh
     record(input) {
       const id = input.id ?? randomUUID();
       const at = now().toISOString();
-      insert.run(id, input.taskId ?? null, input.event, input.url, at, at);
+      insert.run(id, input.taskId ?? null, input.event, input.url, input.body ?? null, at, at);
       return toDelivery(byId.get(id) as WebhookRow);
     },
     update(id, outcome) {

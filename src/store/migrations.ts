@@ -108,6 +108,7 @@ CREATE TABLE webhook_deliveries (
   task_id TEXT,
   event TEXT NOT NULL,
   url TEXT NOT NULL,
+  body TEXT,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   response_status INTEGER,
