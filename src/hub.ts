@@ -92,12 +92,16 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   for (const warning of warnings) hub.logger.warn(warning);
   const evaluator = selectEvaluator(skills, request.description);
   const timeoutMs = config.evaluation.test_timeout_seconds * 1000;
-  const checks: AgentDeps["checks"] = config.evaluation.run_tests
-    ? [
-        (signal) => runTests(request.workspace, { signal, timeoutMs }),
-        (signal) => runLint(request.workspace, config.evaluation.lint_command, { signal, timeoutMs }),
-      ]
-    : [];
+  // Running the project's tests or linter executes the workspace's code: only where shell commands are allowed.
+  const grants = request.options.grants;
+  const mayExecute = grants === undefined || grants.includes("shell");
+  const checks: AgentDeps["checks"] =
+    config.evaluation.run_tests && mayExecute
+      ? [
+          (signal) => runTests(request.workspace, { signal, timeoutMs }),
+          (signal) => runLint(request.workspace, config.evaluation.lint_command, { signal, timeoutMs }),
+        ]
+      : [];
   const held: HeldAction[] = [];
   const integrationTools = hub.integrations.flatMap((integration) =>
     integration.tools.map((tool): Tool => (integration.requirePassingScore && tool.class !== "read" ? holdUntilPassed(tool, held) : tool)),

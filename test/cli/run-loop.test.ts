@@ -136,7 +136,9 @@ describe("CLI usage and configuration errors", () => {
       const typo = await runCli(["do something", "-m", "openai/gpt-4.1-mnii"], { env, cwd: tempDir("ws") });
       expect(typo.code).toBe(2);
       expect(typo.stderr).toMatch(/Model 'gpt-4\.1-mnii' not found .*Did you mean: .*gpt-4\.1-mini/);
-      fake.respondWith(loopScript({ execute: () => ({ text: "ok" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }), summary: "ok" }));
+      fake.respondWith(
+        loopScript({ execute: () => ({ text: "ok" }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }), summary: "ok" }),
+      );
       const piped = await runCli(["-m", "openai/gpt-4.1", "--quiet"], { env, cwd: tempDir("ws"), input: "summarise README.md from stdin\n" });
       expect(piped.code).toBe(0);
       expect(JSON.stringify(fake.chats())).toContain("summarise README.md from stdin");

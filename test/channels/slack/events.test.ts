@@ -135,6 +135,25 @@ describe("slack events endpoint", () => {
     expect(tasks(t)).toHaveLength(2);
   });
 
+  it("never runs the project's tests for a chat task that has no shell grant (they execute the workspace's code)", async () => {
+    const t = await start({ hubConfig: { evaluation: { run_tests: true } } });
+    const { existsSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    writeFileSync(join(t.harness.workspace, "package.json"), JSON.stringify({ scripts: { test: "touch ran-tests.marker" } }));
+    await t.slack.deliver(t.events, t.slack.mentionPayload({ text: "review the code", eventId: "EvNoShell" }));
+    const done = await t.harness.settle((await firstTask(t)).id);
+    expect(done.status).toBe("completed");
+    expect(existsSync(join(t.harness.workspace, "ran-tests.marker"))).toBe(false);
+    // The same workspace through the API (no grants: everything allowed) does run them.
+    const res = await fetch(`${t.harness.url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ description: "review the code" }),
+    });
+    await t.harness.settle(((await res.json()) as { id: string }).id);
+    expect(existsSync(join(t.harness.workspace, "ran-tests.marker"))).toBe(true);
+  });
+
   it("ignores thread replies where the bot is not engaged, its own messages, and the message copy of a mention", async () => {
     const t = await start();
     await t.slack.deliver(t.events, t.slack.threadReplyPayload({ text: "unrelated chatter", eventId: "EvNo1", threadTs: nextTs() }));

@@ -12,7 +12,9 @@ export interface SlackUnderTest extends ChannelUnderTest {
   threadTs(name: string): string;
 }
 
-export async function startSlackHub(options: { allowUsers?: string[]; socketMode?: boolean; extra?: Record<string, unknown> } = {}): Promise<SlackUnderTest> {
+export async function startSlackHub(
+  options: { allowUsers?: string[]; socketMode?: boolean; extra?: Record<string, unknown>; hubConfig?: Record<string, unknown> } = {},
+): Promise<SlackUnderTest> {
   const slack = await startSlackFake();
   if (options.socketMode) await slack.socket();
   const config: Record<string, unknown> = {
@@ -24,7 +26,7 @@ export async function startSlackHub(options: { allowUsers?: string[]; socketMode
   };
   let harness: HubHarness;
   try {
-    harness = await startHubHarness({ channels: { slack: config } });
+    harness = await startHubHarness({ ...options.hubConfig, channels: { slack: config } });
   } catch (error) {
     await slack.close();
     throw error;
