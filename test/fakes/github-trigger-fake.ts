@@ -4,7 +4,7 @@
  * and a signed webhook sender.
  */
 import { execFileSync } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac, createVerify, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -75,8 +75,24 @@ export function createBareRepo(branches: Record<string, Record<string, string>> 
   return bare;
 }
 
+/** Checks an app JWT as GitHub does: RS256 over header.payload with the app's key, `iss` = app id, not expired. */
+function verifyAppJwt(authorization: string, app: { id: string; publicKey: string }): boolean {
+  const jwt = authorization.replace(/^Bearer /, "");
+  const [head, body, signature] = jwt.split(".");
+  if (!head || !body || !signature) return false;
+  const valid = createVerify("RSA-SHA256").update(`${head}.${body}`).verify(app.publicKey, Buffer.from(signature, "base64url"));
+  const claims = JSON.parse(Buffer.from(body, "base64url").toString()) as { iss?: string; exp?: number };
+  return valid && String(claims.iss) === app.id && (claims.exp ?? 0) * 1000 > Date.now();
+}
+
 export async function startGitHubTriggerFake(
-  options: { token?: string; repo?: string; branches?: Record<string, Record<string, string>> } = {},
+  options: {
+    token?: string;
+    repo?: string;
+    branches?: Record<string, Record<string, string>>;
+    /** A GitHub App (id + public key): app JWTs are verified, and its installation token is `token`. */
+    app?: { id: string; publicKey: string; installationId: number };
+  } = {},
 ): Promise<GitHubTriggerFake> {
   const token = options.token ?? "ghp_trigger";
   const repoName = options.repo ?? "acme/widgets";
@@ -182,7 +198,21 @@ export async function startGitHubTriggerFake(
     ],
   ];
 
+  const app = options.app;
+  const appRoute = (req: RecordedRequest) => {
+    if (!app || !(req.path === "/app" || req.path.startsWith("/app/") || req.path.endsWith("/installation"))) return undefined;
+    if (!verifyAppJwt(String(req.headers.authorization ?? ""), app)) return { status: 401, json: { message: "A JSON web token could not be decoded" } };
+    if (req.path === "/app") return { json: { id: Number(app.id), slug: "openkoi-app", name: "openkoi app" } };
+    if (req.method === "GET" && req.path === `/repos/${repoName}/installation`) return { json: { id: app.installationId } };
+    if (req.method === "POST" && req.path === `/app/installations/${app.installationId}/access_tokens`) {
+      return { status: 201, json: { token, expires_at: new Date(Date.now() + 3_600_000).toISOString() } };
+    }
+    return { status: 404, json: { message: "Not Found" } };
+  };
+
   const fake = await startFake("github-trigger", (req) => {
+    const viaApp = appRoute(req);
+    if (viaApp) return viaApp;
     if (req.headers.authorization !== `token ${token}`) return { status: 401, json: { message: "Bad credentials" } };
     for (const [method, pattern, handle] of routes) {
       const match = req.method === method ? decodeURIComponent(req.path).match(pattern) : null;

@@ -37,7 +37,7 @@ export function createGitHubApi(client: Client, trigger: string): GitHubThreadAp
   };
 
   const edit = async (ref: MessageRef, message: RichMessage) => {
-    const octokit = await client();
+    const octokit = await client(ref.thread.conversation);
     const body = renderComment(message, trigger, footers.get(ref.id));
     await call("edit the tracking comment", () =>
       octokit.rest.issues.updateComment({ ...splitRepo(ref.thread.conversation), comment_id: Number(ref.id), body }),
@@ -51,7 +51,7 @@ export function createGitHubApi(client: Client, trigger: string): GitHubThreadAp
   };
 
   const createComment = async (thread: ThreadRef, body: string): Promise<MessageRef> => {
-    const octokit = await client();
+    const octokit = await client(thread.conversation);
     const issue_number = target(thread);
     const { data } = await call(`comment on ${thread.conversation}#${issue_number}`, () =>
       octokit.rest.issues.createComment({ ...splitRepo(thread.conversation), issue_number, body }),
@@ -73,7 +73,7 @@ export function createGitHubApi(client: Client, trigger: string): GitHubThreadAp
     },
     postText: (thread, text) => createComment(thread, renderText(text)),
     async react(thread, messageId, emoji) {
-      const octokit = await client();
+      const octokit = await client(thread.conversation);
       const where = splitRepo(thread.conversation);
       const content = REACTIONS[emoji];
       const what = `react to ${messageId} in ${thread.conversation}`;

@@ -34,14 +34,17 @@ export const githubChannelSchema = z.strictObject({
 
 export type GitHubChannelConfig = z.infer<typeof githubChannelSchema> & { dataDir: string; mention: string };
 
-const APP_UNAVAILABLE =
-  'channels.github.app_id: GitHub App auth is not available in this build (it needs @octokit/auth-app): use token = "{env:GITHUB_TOKEN}" with a personal access token or an installation token';
-
 export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GitHubChannelConfig {
   const result = githubChannelSchema.safeParse(raw ?? {});
   const problems = result.success ? [] : result.error.issues.map((i) => `channels.github.${i.path.join(".") || "(table)"}: ${i.message}`);
   if (result.success && !result.data.token) {
-    problems.push(result.data.app_id !== undefined ? APP_UNAVAILABLE : 'channels.github.token: set a token, e.g. token = "{env:GITHUB_TOKEN}"');
+    const { app_id, private_key } = result.data;
+    if (app_id === undefined && private_key === undefined) {
+      problems.push('channels.github.token: set a token (token = "{env:GITHUB_TOKEN}") or a GitHub App (app_id and private_key)');
+    } else if (app_id === undefined) problems.push("channels.github.app_id: required with private_key (the GitHub App's numeric id)");
+    else if (!private_key?.includes("PRIVATE KEY")) {
+      problems.push('channels.github.private_key: expected the App\'s PEM private key, e.g. private_key = "{env:GITHUB_APP_PRIVATE_KEY}"');
+    }
   }
   if (!result.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);

@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import { isAllowed } from "../policy.js";
 import type { ChannelAdapter, ChannelContext, InboundMessage } from "../types.js";
 import { createGitHubApi, type GitHubThreadApi } from "./api.js";
+import { createGitHubAuth } from "./auth.js";
 import { type GitHubChannelConfig, parseGitHubConfig, permissionRank } from "./config.js";
 import { parseDelivery } from "./parse.js";
 import { type Client, call, createClient, githubError, permissionOf } from "./rest.js";
@@ -55,9 +56,10 @@ function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; co
 /** The GitHub issue-comment trigger: webhook in, tracking comment out, a branch and a pull request per issue. */
 export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<ChannelAdapter> {
   const config = parseGitHubConfig(raw);
-  const client = createClient(config);
+  const auth = createGitHubAuth(config);
+  const client = createClient(config, auth);
   const api = createGitHubApi(client, config.trigger);
-  const session = createSession({ config, client, api });
+  const session = createSession({ config, client, api, auth });
   return {
     name: "github",
     api,
@@ -65,7 +67,8 @@ export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<
     prepare: session.prepare,
     finish: session.finish,
     async check() {
-      const octokit = await client();
+      if (auth.mode === "app") return auth.describeApp();
+      const octokit = await client("");
       try {
         const { data } = await octokit.rest.users.getAuthenticated();
         return `GitHub: authenticated as ${data.login} at ${config.api_url}`;

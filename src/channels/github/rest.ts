@@ -1,19 +1,25 @@
 import type { Octokit } from "@octokit/rest";
 import { OpenKoiError, RateLimitedError } from "../../core/errors.js";
+import type { GitHubAuth } from "./auth.js";
 import type { GitHubChannelConfig } from "./config.js";
 
-export type Client = () => Promise<Octokit>;
+/** Octokit for one repository (its token may be that repository's App installation token). */
+export type Client = (repo: string) => Promise<Octokit>;
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Octokit, imported and built on first use; every URL comes from `api_url`. */
-export function createClient(config: Pick<GitHubChannelConfig, "token" | "api_url">): Client {
-  let client: Promise<Octokit> | undefined;
-  return () => {
-    client ??= import("@octokit/rest").then(
-      ({ Octokit }) => new Octokit({ auth: config.token, baseUrl: config.api_url.replace(/\/+$/, ""), userAgent: "openkoi", log: silentLog }),
-    );
-    return client;
+/** Octokit, imported on first use and built per token; every URL comes from `api_url`. */
+export function createClient(config: Pick<GitHubChannelConfig, "api_url">, auth: GitHubAuth): Client {
+  const clients = new Map<string, Octokit>();
+  return async (repo) => {
+    const token = await auth.tokenFor(repo);
+    const known = clients.get(token);
+    if (known) return known;
+    const { Octokit } = await import("@octokit/rest");
+    const octokit = new Octokit({ auth: token, baseUrl: config.api_url.replace(/\/+$/, ""), userAgent: "openkoi", log: silentLog });
+    if (clients.size > 50) clients.clear(); // expired installation tokens
+    clients.set(token, octokit);
+    return octokit;
   };
 }
 
@@ -66,7 +72,7 @@ export function splitRepo(fullName: string): { owner: string; repo: string } {
 
 /** The commenter's role on the repository (`role_name` is finer than `permission`: it knows triage and maintain). */
 export async function permissionOf(client: Client, fullName: string, username: string): Promise<string> {
-  const octokit = await client();
+  const octokit = await client(fullName);
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...splitRepo(fullName), username });
     const role = (data as { role_name?: string }).role_name;
@@ -85,7 +91,7 @@ export interface PullInfo {
 
 /** Opens the pull request for `branch`, or updates the body of the open one: never a second PR. */
 export async function upsertPull(client: Client, fullName: string, pr: { branch: string; base: string; title: string; body: string }): Promise<PullInfo> {
-  const octokit = await client();
+  const octokit = await client(fullName);
   const where = splitRepo(fullName);
   const { data: open } = await call(`list pull requests of ${fullName}`, () =>
     octokit.rest.pulls.list({ ...where, head: `${where.owner}:${pr.branch}`, state: "open", per_page: 5 }),
@@ -102,7 +108,7 @@ export async function upsertPull(client: Client, fullName: string, pr: { branch:
 }
 
 export async function pullHead(client: Client, fullName: string, number: number): Promise<{ ref: string; repo: string | undefined }> {
-  const octokit = await client();
+  const octokit = await client(fullName);
   const { data } = await call(`read pull request #${number}`, () => octokit.rest.pulls.get({ ...splitRepo(fullName), pull_number: number }));
   return { ref: data.head.ref, repo: data.head.repo?.full_name };
 }

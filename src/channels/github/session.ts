@@ -6,6 +6,7 @@ import type { TaskEventBody } from "../../core/events.js";
 import type { TaskRequest, ThreadRef } from "../../core/task.js";
 import type { TaskLinks } from "../types.js";
 import type { GitHubThreadApi } from "./api.js";
+import type { GitHubAuth } from "./auth.js";
 import { type GitHubChannelConfig, permissionRank } from "./config.js";
 import { createRepoLocks, type GitOptions, git } from "./git.js";
 import { BRANCH_PREFIX } from "./parse.js";
@@ -29,6 +30,7 @@ export type SessionMeta = z.infer<typeof metaSchema>;
 export interface SessionDeps {
   config: GitHubChannelConfig;
   client: Client;
+  auth: GitHubAuth;
   api: GitHubThreadApi;
 }
 
@@ -57,7 +59,7 @@ async function issueBranch(repoDir: string, issue: number, title: string): Promi
 }
 
 export function createSession(deps: SessionDeps) {
-  const { config, client, api } = deps;
+  const { config, client, api, auth } = deps;
   const lock = createRepoLocks();
   const identity = { name: config.git_author_name, email: config.git_author_email };
 
@@ -70,7 +72,7 @@ export function createSession(deps: SessionDeps) {
     );
   }
 
-  async function syncClone(repoDir: string, url: string): Promise<void> {
+  async function syncClone(repoDir: string, url: string, repo: string): Promise<void> {
     const remote: GitOptions = { gitDir: repoDir };
     if (!existsSync(join(repoDir, "HEAD"))) {
       rmSync(repoDir, { recursive: true, force: true });
@@ -78,7 +80,7 @@ export function createSession(deps: SessionDeps) {
       await git(["init", "--bare", "--quiet", repoDir]);
       await git(["remote", "add", "origin", url], remote);
     } else await git(["remote", "set-url", "origin", url], remote);
-    await git(["fetch", "--prune", "--quiet", "origin"], { ...remote, token: config.token });
+    await git(["fetch", "--prune", "--quiet", "origin"], { ...remote, token: await auth.tokenFor(repo) });
   }
 
   async function chooseBranch(thread: ThreadRef & { extra: Record<string, string> }, repoDir: string, issue: number) {
@@ -120,7 +122,7 @@ export function createSession(deps: SessionDeps) {
     const issue = Number(thread.thread);
     const base = thread.extra.default_branch ?? "main";
     const chosen = await lock(repoDir, async () => {
-      await syncClone(repoDir, thread.extra.clone_url ?? "");
+      await syncClone(repoDir, thread.extra.clone_url ?? "", thread.conversation);
       const pick = await chooseBranch(thread, repoDir, issue);
       await addWorktree(repoDir, worktree, pick.branch, pick.track ? pick.start : `refs/remotes/origin/${base}`);
       return pick;
@@ -160,7 +162,8 @@ export function createSession(deps: SessionDeps) {
   async function publish(request: TaskRequest, meta: SessionMeta, outcome: Extract<TaskEventBody, { type: "task.completed" }>): Promise<string | undefined> {
     const user = request.origin.user;
     if (!(await commit(meta, commitMessage(meta.title, meta.issue, request.id, user)))) return undefined;
-    await lock(meta.repoDir, () => git(["push", "--quiet", "origin", `HEAD:refs/heads/${meta.branch}`], { gitDir: meta.gitDir, token: config.token }));
+    const token = await auth.tokenFor(meta.repo);
+    await lock(meta.repoDir, () => git(["push", "--quiet", "origin", `HEAD:refs/heads/${meta.branch}`], { gitDir: meta.gitDir, token }));
     let footer = `**Pushed** to \`${meta.branch}\`.`;
     let url: string | undefined;
     if (meta.mode === "issue") {

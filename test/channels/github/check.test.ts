@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createChannel } from "../../../src/channels/github/index.js";
 import { parsePolicy } from "../../../src/channels/policy.js";
@@ -36,9 +37,21 @@ describe("openkoi doctor: check()", () => {
     await expect(adapter.check?.()).rejects.toThrow("GitHub said 401 Bad credentials when trying to check the token: check channels.github.token");
   });
 
-  it("refuses to start with GitHub App keys and no token (not in this build)", async () => {
-    await expect(createChannel({ webhook_secret: "s", app_id: 123, private_key: "-----BEGIN…" }, ctx)).rejects.toThrow(
-      /GitHub App auth is not available in this build/,
-    );
+  it("authenticates as a GitHub App with a signed JWT when app_id and private_key are set", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    gh = await startGitHubTriggerFake({ app: { id: "4242", publicKey, installationId: 77 } });
+    const adapter = await createChannel({ webhook_secret: "s", app_id: 4242, private_key: privateKey, api_url: gh.url, data_dir: "/tmp/unused" }, ctx);
+    await expect(adapter.check?.()).resolves.toBe(`GitHub App openkoi-app (id 4242) at ${gh.url}`);
+    const wrong = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const impostor = await createChannel({ webhook_secret: "s", app_id: 4242, private_key: wrong.privateKey, api_url: gh.url, data_dir: "/tmp/unused" }, ctx);
+    await expect(impostor.check?.()).rejects.toThrow("check channels.github.app_id and private_key");
   });
 });

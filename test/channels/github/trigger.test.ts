@@ -2,6 +2,7 @@
  * The GitHub trigger end to end: signed deliveries in; the unmodified @octokit/rest against the fake GitHub API;
  * git against a local bare repository the fake names as clone_url.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +55,29 @@ async function runToEnd(h: HubHarness, count: number) {
 }
 
 describe("GitHub trigger — end to end", () => {
+  it("works as a GitHub App: installation token for the API and for git, the same branch and PR", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    gh = await startGitHubTriggerFake({ app: { id: "4242", publicKey, installationId: 77 } });
+    dataDir = tempDir("gh-data");
+    harness = await startHubHarness({
+      channels: { github: { webhook_secret: SECRET, app_id: 4242, private_key: privateKey, api_url: gh.url, data_dir: dataDir } },
+    });
+    harness.model.respondWith(writes("fix.txt", "handled\n", "Fixed it as an app."));
+    await comment(`${harness.url}/channels/github/webhook`, gh, "@openkoi please fix this", { commentId: 950 });
+    const done = await runToEnd(harness, 1);
+    expect(done.status).toBe("completed");
+    const pr = await waitFor(() => gh?.pulls[0], 5000, "the pull request");
+    expect(pr.body).toContain("Closes #12");
+    // One installation lookup and token, then everything as the installation.
+    expect(gh.requests.filter((r) => r.path === `/repos/${gh?.repo}/installation`)).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.path === "/app/installations/77/access_tokens")).toHaveLength(1);
+    expect(gh.requests.filter((r) => !r.path.includes("installation")).every((r) => r.headers.authorization === `token ${gh?.token}`)).toBe(true);
+  });
+
   it("reacts, tracks progress in one edited comment, pushes the branch and opens one PR; a second comment updates the same PR", async () => {
     const { gh, harness, url } = await start();
     harness.model.respondWith(writes("fix.txt", "handled empty input\n", "Fixed the crash by handling empty input."));

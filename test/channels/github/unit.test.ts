@@ -214,7 +214,7 @@ describe("config", () => {
     });
     expect(parseGitHubConfig({ ...base, trigger: "koi", data_dir: "/x" }).trigger).toBe("@koi");
   });
-  it("names every problem by its path, and says GitHub App auth is not in this build", () => {
+  it("names every problem by its path, including an incomplete GitHub App", () => {
     const problems = (raw: unknown) => {
       try {
         parseGitHubConfig(raw);
@@ -233,8 +233,12 @@ describe("config", () => {
     );
     expect(problems({ webhook_secret: "s" })).toEqual([expect.stringMatching(/^channels\.github\.token: set a token/)]);
     expect(problems({ webhook_secret: "s", app_id: 1, private_key: "k" })).toEqual([
-      expect.stringMatching(/GitHub App auth is not available in this build.*use token/),
+      expect.stringMatching(/^channels\.github\.private_key: expected the App's PEM/),
     ]);
+    expect(problems({ webhook_secret: "s", private_key: "-----BEGIN PRIVATE KEY-----" })).toEqual([
+      expect.stringMatching(/^channels\.github\.app_id: required/),
+    ]);
+    expect(problems({ webhook_secret: "s", app_id: 1, private_key: "-----BEGIN PRIVATE KEY-----\nx" })).toEqual([]);
   });
 });
 
