@@ -31,10 +31,6 @@ export function truncateToolOutput(output: string, toolOutputDir: string): strin
   return `${head}\n\n[Output truncated: ${bytes} bytes, ${lines.length} lines. Full output saved to ${where}; read it with read_file or search it.]`;
 }
 
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
 const CLEARED = "[Old tool result cleared to fit the context window]";
 
 /**
