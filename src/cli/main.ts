@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: ReturnType<typeof parse
   chat: () => import("./commands/chat.js"),
   setup: () => import("./commands/setup.js"),
   export: () => import("./commands/export.js"),
+  connect: () => import("./commands/connect.js"),
   digest: () => import("./commands/digest.js"),
 };
 
@@ -30,6 +31,7 @@ Usage:
   openkoi doctor                check node, config, data dir, database, providers
   openkoi serve                 run the hub (REST API, channels) on 127.0.0.1:9742
   openkoi daemon start|stop|status
+  openkoi connect <provider>    check and save an API key (~/.openkoi/credentials, mode 0600); connect remove <provider>
   openkoi export [--since DATE] [-o file]   every task (iterations, findings, usage) as JSON
   openkoi setup <channel> [--url https://hub.example.com]   platform-side setup for slack|discord|teams|telegram|github
   openkoi digest --preview|--send   print the email digest ([digest] in config), or email it now

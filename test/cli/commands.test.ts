@@ -69,6 +69,36 @@ describe("status, doctor and setup through the built CLI", () => {
     expect(result.stdout).toContain("ANTHROPIC_API_KEY");
   });
 
+  it("connect checks a key against the provider and saves it with mode 0600; a rejected key is not saved", async () => {
+    const { startFake } = await import("../fakes/http.js");
+    const provider = await startFake("openai-keys", (req) =>
+      req.headers.authorization === "Bearer sk-good"
+        ? { json: { object: "list", data: [{ id: "gpt-4.1", object: "model", created: 0, owned_by: "x" }] } }
+        : { status: 401, json: { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } } },
+    );
+    try {
+      const env = cleanEnv({ OPENAI_BASE_URL: `${provider.url}/v1` });
+      const file = join(env.OPENKOI_HOME as string, "credentials", "openai.key");
+      const bad = await runCli(["connect", "openai"], { env, input: "sk-bad\n" });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("rejected the key");
+      const { existsSync, readFileSync, statSync } = await import("node:fs");
+      expect(existsSync(file)).toBe(false);
+      const good = await runCli(["connect", "openai"], { env, input: "sk-good\n" });
+      expect(good.code).toBe(0);
+      expect(readFileSync(file, "utf8").trim()).toBe("sk-good");
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // The saved key is discovered without any environment variable.
+      const doctor = await runCli(["doctor"], { env });
+      expect(doctor.stdout).toMatch(/\[ok\]\s+provider openai: file:\S*openai\.key, 1 models/);
+      const removed = await runCli(["connect", "remove", "openai"], { env });
+      expect(removed.stdout).toContain("Removed");
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it("setup prints the platform-side step for a channel", async () => {
     const result = await runCli(["setup", "slack", "--url", "https://hub.example.com"], { env: cleanEnv({}) });
     expect(result.code).toBe(0);
