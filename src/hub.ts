@@ -15,7 +15,7 @@ import { type Paths, resolvePaths } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
 import { errorMessage, InterruptedError, OpenKoiError } from "./core/errors.js";
 import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
-import { createLogger, type Logger, parseLogLevel } from "./core/logger.js";
+import { createLogger, type Logger, type LogLevel, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
@@ -46,6 +46,8 @@ export interface Hub {
 export interface HubOptions {
   env?: NodeJS.ProcessEnv;
   config?: Config;
+  /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
+  defaultLogLevel?: LogLevel;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -162,7 +164,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths.configFile, env));
-  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL));
+  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);

@@ -19,7 +19,7 @@ export function createLogger(level: LogLevel = "warn", write: (line: string) => 
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 
-export function parseLogLevel(text: string | undefined): LogLevel {
+export function parseLogLevel(text: string | undefined, fallback: LogLevel = "warn"): LogLevel {
   const value = (text ?? "").toLowerCase();
-  return value in ORDER ? (value as LogLevel) : "warn";
+  return value in ORDER ? (value as LogLevel) : fallback;
 }

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
+import type { Logger } from "../core/logger.js";
 import type { TaskRequest } from "../core/task.js";
 import { packageVersion } from "../core/version.js";
 import type { Hub } from "../hub.js";
@@ -39,6 +40,20 @@ export interface ServeOptions {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+/** One log line per task start and end, for operators reading the hub's stderr. */
+function lifecycleLog(logger: Logger): EventSink {
+  return (e) => {
+    const id = e.taskId.slice(0, 8);
+    if (e.type === "task.started") logger.info(`task ${id} started: ${e.description.split("\n")[0]?.slice(0, 80)} (${e.model})`);
+    else if (e.type === "task.completed")
+      logger.info(
+        `task ${id} ${e.passed ? "passed" : "finished below the threshold"}: score ${e.score.toFixed(2)}, ${e.iterations} iteration(s), $${e.costUsd.toFixed(4)}, ${(e.durationMs / 1000).toFixed(1)}s`,
+      );
+    else if (e.type === "task.failed") logger.warn(`task ${id} failed: ${e.message}`);
+    else if (e.type === "task.cancelled" || e.type === "task.interrupted") logger.info(`task ${id} ${e.type.slice(5)}: ${e.reason}`);
+  };
+}
 
 type Enqueued = { taskId: string; created: boolean; queued: TaskEvent | undefined };
 
@@ -101,7 +116,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   }
   const bus = createEventBus();
   const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
-  const sinks: EventSink[] = [bus.publish, webhooks.sink];
+  const sinks: EventSink[] = [bus.publish, webhooks.sink, lifecycleLog(logger)];
   const resent = webhooks.resendPending();
   if (resent) logger.info(`re-sending ${resent} webhook deliveries cut short by the last shutdown`);
   const runner = createRunner({

@@ -56,6 +56,7 @@ describe("durability: kill -9 mid-run, restart, every task finishes exactly once
     );
     expect(await second.stop()).toBe(0);
     expect(second.log()).toContain("re-queued");
+    expect(second.log()).toMatch(/INFO task [0-9a-f]{8} passed: score 0\.90, 1 iteration\(s\)/);
 
     const db = new Database(join(home, "data", "openkoi.db"), { readonly: true });
     for (const id of ids) {

@@ -3,7 +3,7 @@ import type { ParsedArgs } from "../args.js";
 
 /** `openkoi serve`: the hub in the foreground, logs on stderr, graceful shutdown on SIGINT/SIGTERM. */
 export async function run(_args: ParsedArgs): Promise<number> {
-  const hub = await createHub();
+  const hub = await createHub({ defaultLogLevel: "info" });
   const { startDigestScheduler } = await import("../../digest/index.js");
   const digest = await startDigestScheduler(hub);
   const { startServer } = await import("../../server/serve.js");
