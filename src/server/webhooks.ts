@@ -70,7 +70,8 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
       const again = !ok && attempt < maxAttempts && !closing.signal.aborted && (status === undefined || retryable(status));
       deliveries.update(id, { status: ok ? "delivered" : again || closing.signal.aborted ? "pending" : "failed", responseStatus: status, error });
       if (!again) {
-        if (!ok) logger.warn(`webhook ${name} to ${url} failed after ${attempt} attempt(s): ${error ?? `HTTP ${status}`}`);
+        if (!ok && closing.signal.aborted) logger.info(`webhook ${name} to ${url} cut short by shutdown: re-sent at the next start`);
+        else if (!ok) logger.warn(`webhook ${name} to ${url} failed after ${attempt} attempt(s): ${error ?? `HTTP ${status}`}`);
         return;
       }
       await new Promise<void>((r) => {
