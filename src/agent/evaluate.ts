@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DimensionScore, Finding, Severity } from "../core/events.js";
+import type { ChatMessage } from "../core/model.js";
 import { callModel } from "./model-call.js";
 import { judgeSystemPrompt, judgeUserMessage, submitEvaluationTool } from "./prompts/evaluate.js";
 import type { RunContext } from "./types.js";
@@ -77,25 +78,34 @@ function parseJudgement(ctx: RunContext, input: unknown): { dimensions: Dimensio
 
 async function judge(ctx: RunContext, output: string, files: Array<{ path: string; content: string }>, checks: CheckResult[], previous?: Evaluation) {
   const tool = submitEvaluationTool(ctx.deps.rubric);
-  const response = await callModel(ctx, "evaluator", "evaluate", {
-    system: judgeSystemPrompt(ctx.deps.rubric),
-    messages: [
-      {
-        role: "user",
-        content: judgeUserMessage({
-          task: ctx.request.description,
-          output,
-          files,
-          checks: checks.map((c) => c.summary),
-          previousFindings: previous?.judgedFindings ?? [],
-        }),
-      },
-    ],
-    tools: [tool],
-    toolChoice: tool.name,
-    maxTokens: 2000,
-    temperature: 0.1,
-  });
+  const prompt: ChatMessage = {
+    role: "user",
+    content: judgeUserMessage({
+      task: ctx.request.description,
+      output,
+      files,
+      checks: checks.map((c) => c.summary),
+      previousFindings: previous?.judgedFindings ?? [],
+    }),
+  };
+  const ask = (messages: ChatMessage[]) =>
+    callModel(ctx, "evaluator", "evaluate", {
+      system: judgeSystemPrompt(ctx.deps.rubric),
+      messages,
+      tools: [tool],
+      toolChoice: tool.name,
+      maxTokens: 2000,
+      temperature: 0.1,
+    });
+  let response = await ask([prompt]);
+  // Some models answer in prose despite the forced tool: ask once more before giving up.
+  if (!response.toolCalls.some((c) => c.name === tool.name)) {
+    response = await ask([
+      prompt,
+      { role: "assistant", content: response.text || "(no tool call)" },
+      { role: "user", content: `Answer only by calling ${tool.name} with a score for every dimension.` },
+    ]);
+  }
   const call = response.toolCalls.find((c) => c.name === tool.name);
   if (!call) {
     const finding: Finding = {

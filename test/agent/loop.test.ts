@@ -113,6 +113,18 @@ describe("the agent loop against the scripted model", () => {
     expect(readFileSync(saved, "utf8")).toContain("line 4999");
   });
 
+  it("asks the judge once more when it answers in prose instead of calling submit_evaluation", async () => {
+    let judged = 0;
+    fake.respondWith((body, view, req) => {
+      if (view.toolChoice === "submit_evaluation" && judged++ === 0) return { text: "Looks great to me, 9/10." };
+      return loopScript({ execute: () => ({ text: "done" }), judge: scores(9) })(body, view, req);
+    });
+    const { result, events } = await runLoop(fake, request());
+    expect(result).toMatchObject({ type: "task.completed", passed: true, iterations: 1 });
+    expect(judged).toBe(2);
+    expect((events.find((e) => e.type === "eval.done") as { score: number }).score).toBeCloseTo(0.9);
+  });
+
   it("refuses a path outside the workspace with a tool error the model sees", async () => {
     fake.respondWith(loopScript({ execute: () => ({ toolCalls: [{ name: "read_file", input: { path: "../../../../etc/passwd" } }] }), judge: scores(9) }));
     const { events } = await runLoop(fake, request());
