@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { OpenKoiError } from "../core/errors.js";
+import { isProcessAlive } from "../core/process.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../core/task.js";
 import { type Clock, createDeliveryLog } from "./deliveries.js";
 import { createTaskInserter, IS_FINAL_SQL, rowToRequest, type TaskRow } from "./tasks.js";
@@ -30,15 +31,6 @@ export interface TaskQueue {
 
 const MAX_ATTEMPTS = 2;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function statements(db: Database.Database) {
   return {
     exists: db.prepare("SELECT 1 FROM tasks WHERE id = ?"),
@@ -67,7 +59,7 @@ function recoverRunning(s: Statements, now: Clock, mode: "retry" | "fail"): { re
   for (const task of s.running.all() as RunningRow[]) {
     const direct = task.runner === "direct";
     // A CLI run in another live process is not a crash: leave it alone.
-    if (direct && task.runner_pid !== null && isAlive(task.runner_pid)) continue;
+    if (direct && task.runner_pid !== null && isProcessAlive(task.runner_pid)) continue;
     if (!direct && mode === "retry" && task.attempts < MAX_ATTEMPTS) {
       s.requeue.run(task.id);
       result.requeued.push(task.id);

@@ -5,21 +5,13 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../config/load.js";
 import { resolvePaths } from "../../config/paths.js";
 import { UsageError } from "../../core/errors.js";
+import { isProcessAlive } from "../../core/process.js";
 import type { ParsedArgs } from "../args.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function readPid(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, "utf8").trim());
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
@@ -76,7 +68,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       return 0;
     }
     process.kill(pid, "SIGTERM");
-    const stopped = await waitUntil(() => !alive(pid), (config.server.shutdown_grace_seconds + 10) * 1000);
+    const stopped = await waitUntil(() => !isProcessAlive(pid), (config.server.shutdown_grace_seconds + 10) * 1000);
     if (!stopped) {
       process.stderr.write(`pid ${pid} did not stop; kill it with: kill -9 ${pid}\n`);
       return 1;
