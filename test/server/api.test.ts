@@ -130,6 +130,21 @@ describe("REST API over real HTTP", () => {
     expect(harness.hub.store.listTasks().tasks).toHaveLength(0);
   });
 
+  it("runs API tasks on the same workspace one after the other, never side by side", async () => {
+    harness = await startHubHarness({ server: { concurrency: 2 } });
+    harness.hold();
+    const a = await post(`${harness.url}/api/v1/tasks`, { description: "first edit" });
+    const b = await post(`${harness.url}/api/v1/tasks`, { description: "second edit" });
+    await waitFor(() => harness?.hub.store.getTask(a.json.id)?.status === "running", 5000, "the first task to run");
+    expect(harness.hub.store.getTask(b.json.id)?.status).toBe("queued");
+    harness.release();
+    await harness.settle(a.json.id);
+    await harness.settle(b.json.id);
+    const first = harness.hub.store.getTask(a.json.id);
+    const second = harness.hub.store.getTask(b.json.id);
+    expect(Date.parse(second?.timings.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(first?.timings.finishedAt ?? ""));
+  });
+
   it("returns the same task for the same Idempotency-Key", async () => {
     harness = await startHubHarness();
     const url = `${harness.url}/api/v1/tasks`;

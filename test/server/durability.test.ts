@@ -20,17 +20,23 @@ describe("durability: kill -9 mid-run, restart, every task finishes exactly once
     const home = env.OPENKOI_HOME as string;
     const port = await freePort();
     const workspace = tempDir("ws");
-    const toml = `[models]\nexecutor = "openai/gpt-4.1"\n[api]\nport = ${port}\n[server]\nworkspace = "${workspace}"\nconcurrency = 2\n[evaluation]\nrun_tests = false\n`;
+    const other = tempDir("ws2");
+    const toml = `[models]\nexecutor = "openai/gpt-4.1"\n[api]\nport = ${port}\nworkspaces = ["${other}"]\n[server]\nworkspace = "${workspace}"\nconcurrency = 2\n[evaluation]\nrun_tests = false\n`;
     let release: () => void = () => {};
     model.setGate(new Promise((r) => (release = r)));
 
     const first = await startServe({ home, port, toml, env });
     const ids: string[] = [];
-    for (const description of ["task one", "task two", "task three"]) {
+    // Two workspaces: one task runs in each, the third waits behind the first (same workspace).
+    for (const [description, ws] of [
+      ["task one", workspace],
+      ["task two", other],
+      ["task three", workspace],
+    ]) {
       const res = await fetch(`${first.url}/api/v1/tasks`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ description }),
+        body: JSON.stringify({ description, workspace: ws }),
       });
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);

@@ -74,7 +74,8 @@ export function taskRoutes(deps: AppDeps): Hono {
       metadata: input.metadata,
     };
     const idempotencyKey = c.req.header("idempotency-key") || undefined;
-    const { taskId, created } = await deps.submit(request, { idempotencyKey });
+    // Two tasks editing one workspace at once would clobber each other's files: they run one after the other.
+    const { taskId, created } = await deps.submit(request, { idempotencyKey, concurrencyKey: `workspace:${request.workspace}` });
     const status = created ? "queued" : (deps.store.getTask(taskId)?.status ?? "queued");
     return c.json({ id: taskId, status, created, urls: urls(taskId) }, created ? 202 : 200);
   });
