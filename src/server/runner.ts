@@ -4,8 +4,8 @@ import type { TaskRequest } from "../core/task.js";
 import type { TaskQueue } from "../store/index.js";
 
 export interface Runner {
-  /** Wakes the pool after something was enqueued. */
-  notify(): void;
+  /** Wakes the pool after something was enqueued (with its concurrency key, when it has one). */
+  notify(concurrencyKey?: string): void;
   /** Aborts a task running in this process; false when it is not running here. */
   cancel(taskId: string, reason?: string): boolean;
   isRunning(taskId: string): boolean;
@@ -18,10 +18,15 @@ export interface Runner {
 export function createRunner(deps: {
   queue: TaskQueue;
   concurrency: number;
+  /** The concurrency key a claimed task holds (so a new task behind a running key does not trigger a queue scan). */
+  keyOf(taskId: string): string | undefined;
   run: (request: TaskRequest, signal: AbortSignal) => Promise<unknown>;
   logger: Logger;
 }): Runner {
-  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<string, { controller: AbortController; done: Promise<void>; key?: string }>();
+  // Set when a scan found nothing claimable; cleared when a task ends. Until then, a task that waits behind a
+  // running key cannot change the answer, so it does not cost another scan of the queue.
+  let blocked = false;
   let stopping = false;
 
   const start = (request: TaskRequest) => {
@@ -36,21 +41,29 @@ export function createRunner(deps: {
       .then(() => undefined)
       .finally(() => {
         running.delete(request.id);
+        blocked = false;
         pump();
       });
-    running.set(request.id, { controller, done });
+    running.set(request.id, { controller, done, key: deps.keyOf(request.id) });
   };
 
   const pump = () => {
     while (!stopping && running.size < deps.concurrency) {
       const request = deps.queue.claimNext();
-      if (!request) return;
+      if (!request) {
+        blocked = true;
+        return;
+      }
       start(request);
     }
   };
 
   return {
-    notify: () => queueMicrotask(pump),
+    notify(key) {
+      if (blocked && key !== undefined && [...running.values()].some((r) => r.key === key)) return;
+      blocked = false;
+      queueMicrotask(pump);
+    },
     cancel(taskId, reason = "cancelled by request") {
       const entry = running.get(taskId);
       if (!entry) return false;

@@ -61,7 +61,11 @@ type Enqueued = { taskId: string; created: boolean; queued: TaskEvent | undefine
  * Group commit: submissions arriving in the same tick are stored in one SQLite transaction (each in its own
  * savepoint, so one bad request fails alone), and each caller is answered only after that commit.
  */
-function createGroupCommit(store: Store, enqueueOne: (request: TaskRequest, options?: EnqueueOptions) => Enqueued, onQueued: (event: TaskEvent) => void) {
+function createGroupCommit(
+  store: Store,
+  enqueueOne: (request: TaskRequest, options?: EnqueueOptions) => Enqueued,
+  onQueued: (event: TaskEvent, concurrencyKey: string | undefined) => void,
+) {
   type Pending = { request: TaskRequest; options?: EnqueueOptions; resolve(r: { taskId: string; created: boolean }): void; reject(e: unknown): void };
   let pending: Pending[] = [];
   const commit = store.db.transaction((batch: Pending[]) =>
@@ -89,7 +93,7 @@ function createGroupCommit(store: Store, enqueueOne: (request: TaskRequest, opti
         item.reject(result);
         continue;
       }
-      if (result.queued) onQueued(result.queued);
+      if (result.queued) onQueued(result.queued, item.options?.concurrencyKey);
       item.resolve({ taskId: result.taskId, created: result.created });
     }
   };
@@ -122,6 +126,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const runner = createRunner({
     queue: store.queue,
     concurrency: config.server.concurrency,
+    keyOf: (taskId) => store.getTask(taskId)?.concurrencyKey,
     run: (request, signal) => hub.runTask(request, sinks, signal),
     logger,
   });
@@ -133,9 +138,9 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       : undefined;
     return { ...result, queued };
   });
-  const submit = createGroupCommit(store, enqueueWithEvent, (queued) => {
+  const submit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
     for (const sink of sinks) sink(queued);
-    runner.notify();
+    runner.notify(key);
   });
   const cancel = (taskId: string, reason: string) => {
     if (runner.cancel(taskId, reason)) return "cancelling" as const;

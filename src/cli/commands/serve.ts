@@ -10,7 +10,8 @@ export async function run(_args: ParsedArgs): Promise<number> {
   const server = await startServer(hub, { channels: hub.channels });
   process.stderr.write(`openkoi hub listening on ${server.url} (API ${server.url}/api/v1, data ${hub.paths.dataDir})\n`);
   const providers = await hub.providers.available();
-  if (providers.length === 0) hub.logger.warn("no model provider found: tasks will fail until a key is set (ANTHROPIC_API_KEY, OPENAI_API_KEY, …) or Ollama runs; see openkoi doctor");
+  if (providers.length === 0)
+    hub.logger.warn("no model provider found: tasks will fail until a key is set (ANTHROPIC_API_KEY, OPENAI_API_KEY, …) or Ollama runs; see openkoi doctor");
   else hub.logger.info(`model providers: ${providers.map((p) => `${p.id} (${p.source})`).join(", ")}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
