@@ -83,12 +83,12 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     webhookDeliveries: createWebhookDeliveries(db, now),
     queue: createTaskQueue(db, now),
     threads: createThreadQueries(db),
-    checkpointInBackground(intervalMs = 1000) {
+    checkpointInBackground(intervalMs = 200) {
       const script = new URL("./checkpointer.js", import.meta.url);
       // Run from sources (tests), the compiled worker is absent: SQLite keeps checkpointing in-line.
       if (checkpointer || path === ":memory:" || !existsSync(script)) return;
-      // Still checkpoint in-line if the worker ever falls behind by ~80 MB.
-      db.pragma("wal_autocheckpoint = 20000");
+      // Still checkpoint in-line if the worker ever falls behind by ~200 MB (bursts of thousands of tasks a second).
+      db.pragma("wal_autocheckpoint = 50000");
       checkpointer = new Worker(script, { workerData: { path, intervalMs } });
       checkpointer.on("error", () => {
         if (db.open) db.pragma("wal_autocheckpoint = 1000");
