@@ -40,6 +40,7 @@ Options:
   -i, --iterate N       max iterations, 0–20 (default 3; 0 = execute once, no evaluation)
   -q, --quality X       quality threshold 0–1 (default 0.8)
   -m, --model P/M       model as provider/model (or a bare model name)
+      --config FILE     use this config.toml (same as OPENKOI_CONFIG)
       --stdin           read the task from standard input
       --quiet           only the final result on stdout, nothing on stderr
   -V, --version         print the version
@@ -60,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  // `--config FILE` is the flag form of OPENKOI_CONFIG, which every command reads through resolvePaths().
+  if (typeof args.flags.config === "string") process.env.OPENKOI_CONFIG = args.flags.config;
   const first = args.positionals[0];
   const load = first !== undefined ? COMMANDS[first] : undefined;
   if (load) args.positionals.shift();

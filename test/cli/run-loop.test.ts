@@ -147,6 +147,15 @@ describe("CLI usage and configuration errors", () => {
     }
   });
 
+  it("--config points at another config file", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const file = join(tempDir("cfg"), "other.toml");
+    writeFileSync(file, "[iteration]\nmax_iterations = 42\n");
+    const result = await runCli(["do something", "--config", file], { env: cleanEnv({}), cwd: tempDir("ws") });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("iteration.max_iterations:");
+  });
+
   it("rejects a bad flag value with exit 2", async () => {
     const result = await runCli(["task", "--quality", "2"], { env: cleanEnv({}), cwd: tempDir("ws") });
     expect(result.code).toBe(2);
