@@ -85,12 +85,21 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
     }, wait);
   }
 
+  // Tasks of other origins, looked up once rather than on each of their events.
+  const foreign = new Set<string>();
   const sink = (event: TaskEvent) => {
+    if (foreign.has(event.taskId)) {
+      if (isTerminal(event)) foreign.delete(event.taskId);
+      return;
+    }
     let task = live.get(event.taskId);
     if (!task) {
       const record = store.getTask(event.taskId);
       const thread = record?.request.origin.thread;
-      if (!record || record.request.origin.kind !== channel || !thread) return;
+      if (!record || record.request.origin.kind !== channel || !thread) {
+        if (!isTerminal(event)) foreign.add(event.taskId);
+        return;
+      }
       task = { view: emptyView(event.taskId, record.request.description), thread, lastEditAt: 0, chain: Promise.resolve(), finished: false };
       live.set(event.taskId, task);
     }

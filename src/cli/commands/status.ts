@@ -50,7 +50,10 @@ export async function run(args: ParsedArgs): Promise<number> {
     const host = str(raw.api?.host) ?? "127.0.0.1";
     const port = typeof raw.api?.port === "number" ? raw.api.port : 9742;
     const token = str(raw.api?.token);
-    return watchLive(paths, { apiUrl: `http://${host}:${port}`, token: token?.replace(/\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => process.env[name] ?? "") });
+    return watchLive(paths, {
+      apiUrl: `http://${host}:${port}`,
+      token: token?.replace(/\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => process.env[name] ?? ""),
+    });
   }
   const lines: string[] = [];
   const models = Object.fromEntries(Object.entries(raw.models ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
