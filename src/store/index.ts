@@ -89,7 +89,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       if (checkpointer || path === ":memory:" || !existsSync(script)) return;
       // Still checkpoint in-line if the worker ever falls behind by ~200 MB (bursts of thousands of tasks a second).
       db.pragma("wal_autocheckpoint = 50000");
-      checkpointer = new Worker(script, { workerData: { path, intervalMs } });
+      checkpointer = new Worker(script, { workerData: { path, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } });
       checkpointer.on("error", () => {
         if (db.open) db.pragma("wal_autocheckpoint = 1000");
       });
