@@ -1,15 +1,16 @@
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
 import { ConfigError, errorMessage } from "../core/errors.js";
-import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
+import type { EventSink } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
 import type { TaskRequest } from "../core/task.js";
 import { packageVersion } from "../core/version.js";
 import type { Hub } from "../hub.js";
 import { readCurrentTask } from "../state/files.js";
-import type { EnqueueOptions, Store } from "../store/index.js";
+import type { EnqueueOptions } from "../store/index.js";
 import { createApp, type RouteMounter } from "./app.js";
 import { createEventBus, type EventBus } from "./bus.js";
+import { createIntake } from "./intake.js";
 import { createRunner, type Runner } from "./runner.js";
 import { createWebhookSink, type WebhookOptions } from "./webhooks.js";
 
@@ -55,55 +56,6 @@ function lifecycleLog(logger: Logger): EventSink {
   };
 }
 
-type Enqueued = { taskId: string; created: boolean; queued: TaskEvent | undefined };
-
-/**
- * Group commit: submissions arriving in the same tick are stored in one SQLite transaction (each in its own
- * savepoint, so one bad request fails alone), and each caller is answered only after that commit.
- */
-function createGroupCommit(
-  store: Store,
-  enqueueOne: (request: TaskRequest, options?: EnqueueOptions) => Enqueued,
-  onQueued: (event: TaskEvent, concurrencyKey: string | undefined) => void,
-) {
-  type Pending = { request: TaskRequest; options?: EnqueueOptions; resolve(r: { taskId: string; created: boolean }): void; reject(e: unknown): void };
-  let pending: Pending[] = [];
-  const commit = store.db.transaction((batch: Pending[]) =>
-    batch.map((item) => {
-      try {
-        return enqueueOne(item.request, item.options);
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }),
-  );
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    let results: Array<Enqueued | Error>;
-    try {
-      results = commit.immediate(batch);
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    for (const [i, item] of batch.entries()) {
-      const result = results[i] as Enqueued | Error;
-      if (result instanceof Error) {
-        item.reject(result);
-        continue;
-      }
-      if (result.queued) onQueued(result.queued, item.options?.concurrencyKey);
-      item.resolve({ taskId: result.taskId, created: result.created });
-    }
-  };
-  return (request: TaskRequest, options?: EnqueueOptions) =>
-    new Promise<{ taskId: string; created: boolean }>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ request, options, resolve, reject });
-    });
-}
-
 /** Starts the hub: recovers the durable queue, runs the worker pool, serves the API on 127.0.0.1:9742 by default. */
 export async function startServer(hub: Hub, options: ServeOptions = {}): Promise<RunningServer> {
   const { config, store, logger } = hub;
@@ -130,31 +82,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     run: (request, signal) => hub.runTask(request, sinks, signal),
     logger,
   });
-  // One commit per accepted task: the row and its first event (the queued event every view replays).
-  const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
-    const result = store.queue.enqueue(request, enqueue);
-    const queued = result.created
-      ? createEmitter(result.taskId, [(e) => store.applyEvent(e)], 0)({ type: "task.queued", description: request.description })
-      : undefined;
-    return { ...result, queued };
-  });
-  const submit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
-    for (const sink of sinks) sink(queued);
-    runner.notify(key);
-  });
-  const cancel = (taskId: string, reason: string) => {
-    if (runner.cancel(taskId, reason)) return "cancelling" as const;
-    const task = store.getTask(taskId);
-    if (task && store.queue.cancelQueued(taskId)) {
-      createEmitter(
-        taskId,
-        [(e) => store.applyEvent(e), ...sinks],
-        task.lastSeq,
-      )({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
-      return "cancelled" as const;
-    }
-    return "not_cancellable" as const;
-  };
+  const { submit, cancel } = createIntake(store, runner, sinks);
   const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
   sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());

@@ -1,0 +1,86 @@
+import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
+import type { TaskRequest } from "../core/task.js";
+import type { EnqueueOptions, Store } from "../store/index.js";
+import type { Runner } from "./runner.js";
+
+type Enqueued = { taskId: string; created: boolean; queued: TaskEvent | undefined };
+
+/**
+ * Group commit: submissions arriving in the same tick are stored in one SQLite transaction (each in its own
+ * savepoint, so one bad request fails alone), and each caller is answered only after that commit.
+ */
+function createGroupCommit(
+  store: Store,
+  enqueueOne: (request: TaskRequest, options?: EnqueueOptions) => Enqueued,
+  onQueued: (event: TaskEvent, concurrencyKey: string | undefined) => void,
+) {
+  type Pending = { request: TaskRequest; options?: EnqueueOptions; resolve(r: { taskId: string; created: boolean }): void; reject(e: unknown): void };
+  let pending: Pending[] = [];
+  const commit = store.db.transaction((batch: Pending[]) =>
+    batch.map((item) => {
+      try {
+        return enqueueOne(item.request, item.options);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }),
+  );
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    let results: Array<Enqueued | Error>;
+    try {
+      results = commit.immediate(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const [i, item] of batch.entries()) {
+      const result = results[i] as Enqueued | Error;
+      if (result instanceof Error) {
+        item.reject(result);
+        continue;
+      }
+      if (result.queued) onQueued(result.queued, item.options?.concurrencyKey);
+      item.resolve({ taskId: result.taskId, created: result.created });
+    }
+  };
+  return (request: TaskRequest, options?: EnqueueOptions) =>
+    new Promise<{ taskId: string; created: boolean }>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ request, options, resolve, reject });
+    });
+}
+
+/**
+ * How every origin hands the hub a task, and takes one back: `submit` stores it (task row and its queued event,
+ * group-committed) before resolving; `cancel` stops it where it runs or before it starts.
+ */
+export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
+  // One commit per accepted task: the row and its first event (the queued event every view replays).
+  const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
+    const result = store.queue.enqueue(request, enqueue);
+    const queued = result.created
+      ? createEmitter(result.taskId, [(e) => store.applyEvent(e)], 0)({ type: "task.queued", description: request.description })
+      : undefined;
+    return { ...result, queued };
+  });
+  const submit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
+    for (const sink of sinks) sink(queued);
+    runner.notify(key);
+  });
+  const cancel = (taskId: string, reason: string) => {
+    if (runner.cancel(taskId, reason)) return "cancelling" as const;
+    const task = store.getTask(taskId);
+    if (task && store.queue.cancelQueued(taskId)) {
+      createEmitter(
+        taskId,
+        [(e) => store.applyEvent(e), ...sinks],
+        task.lastSeq,
+      )({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
+      return "cancelled" as const;
+    }
+    return "not_cancellable" as const;
+  };
+  return { submit, cancel };
+}
