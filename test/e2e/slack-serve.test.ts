@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../fakes/http.js";
@@ -13,15 +12,7 @@ import { asRecord, type ModelFake, startOpenAIFake } from "../fakes/openai-fake.
 import { type SlackFake, startSlackFake } from "../fakes/slack-fake.js";
 import { CLI, cleanEnv, tempDir } from "../helpers/cli.js";
 import { loopScript, phaseOf } from "../helpers/scripted-model.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+import { freePort } from "../helpers/serve-process.js";
 
 interface Hub {
   child: ChildProcess;

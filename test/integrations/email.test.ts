@@ -1,5 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
 import type { Tool, ToolContext } from "../../src/core/tool.js";
@@ -7,6 +5,7 @@ import { emailConfigSchema } from "../../src/integrations/email/config.js";
 import { createEmailIntegration } from "../../src/integrations/email/index.js";
 import { sendEmail } from "../../src/integrations/email/send.js";
 import { type SmtpFake, startSmtpFake } from "../fakes/smtp.js";
+import { freePort as closedPort } from "../helpers/serve-process.js";
 
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
 const FROM = '"openkoi" <agent@example.test>';
@@ -29,15 +28,6 @@ function emailTool(overrides: Record<string, unknown> = {}): Tool {
   const tool = createEmailIntegration(slice(overrides)).tools[0];
   if (!tool) throw new Error("no email tool");
   return tool;
-}
-
-/** A loopback port with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("email integration", () => {

@@ -1,6 +1,5 @@
 import { generateKeyPairSync, verify } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
 import type { Tool, ToolContext } from "../../src/core/tool.js";
 import { createGdocsIntegration } from "../../src/integrations/gdocs/index.js";
 import { type GdocsFake, googleError, startGdocsFake } from "../fakes/gdocs-fake.js";
+import { freePort as closedPort } from "../helpers/serve-process.js";
 
 const TOKEN = "ya29.test-token";
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
@@ -34,15 +34,6 @@ const styled = (text: string, namedStyleType = "NORMAL_TEXT", bullet?: unknown) 
   paragraph: { elements: [{ textRun: { content: `${text}\n` } }], paragraphStyle: { namedStyleType }, ...(bullet ? { bullet } : {}) },
 });
 const cell = (text: string) => ({ content: [styled(text)] });
-
-/** A loopback port with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("google docs integration", () => {
   it("exposes four namespaced tools, classed read/write", () => {

@@ -1,10 +1,10 @@
-import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
 import type { Tool, ToolContext } from "../../src/core/tool.js";
 import { blockToText, textToBlocks } from "../../src/integrations/notion/blocks.js";
 import { createNotionIntegration } from "../../src/integrations/notion/index.js";
 import { type NotionFake, notionError, startNotionFake } from "../fakes/notion-fake.js";
+import { freePort as closedPort } from "../helpers/serve-process.js";
 
 const TOKEN = "ntn_test_secret";
 const PARENT = "0f1e2d3c-4b5a-4968-8776-655443322110";
@@ -30,15 +30,6 @@ async function run(name: string, input: unknown, token = TOKEN) {
 }
 
 const paragraph = (text: string) => ({ type: "paragraph", paragraph: { rich_text: [{ type: "text", text: { content: text } }] } });
-
-/** A loopback port with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("notion integration", () => {
   it("exposes four namespaced tools, classed read/write", () => {
