@@ -2,9 +2,9 @@
  * The one composition root: config → providers, skills, tools, store → something that runs tasks.
  * Everything concrete is wired here and nowhere else.
  */
-import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Limits } from "./agent/budget.js";
+import { holdUntilPassed } from "./agent/held.js";
 import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import { sanitizedEnv } from "./agent/tools/shell.js";
@@ -69,19 +69,6 @@ export function limitsFromConfig(config: Config): Limits {
 
 async function bind(providers: ProviderRegistry, ref: ModelRef): Promise<BoundModel> {
   return { provider: await providers.get(ref.provider), ref };
-}
-
-/** Wraps a write tool so its call is recorded now and only performed once the work has passed review. */
-function holdUntilPassed(tool: Tool, held: HeldAction[]): Tool {
-  return {
-    ...tool,
-    async run(input, context) {
-      const parsed = tool.schema.safeParse(input);
-      if (!parsed.success) return tool.run(input, context);
-      held.push({ callId: randomUUID(), name: tool.name, input, run: () => tool.run(parsed.data, context) });
-      return { output: `Held: ${tool.name} will run only after the work passes review (require_passing_score). Continue as if it succeeded.` };
-    },
-  };
 }
 
 async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {

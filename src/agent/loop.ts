@@ -7,7 +7,7 @@ import { execute, fingerprint } from "./execute.js";
 import { makePlan, revisePlan } from "./plan.js";
 import { BEGIN_MESSAGE, executorSystemPrompt, refineMessage } from "./prompts/execute.js";
 import { createFileHistory, type Snapshot } from "./snapshots.js";
-import { decide } from "./stop-rules.js";
+import { decide, passes } from "./stop-rules.js";
 import type { AgentDeps, HeldAction, RunContext } from "./types.js";
 
 interface Attempt {
@@ -23,7 +23,7 @@ interface Attempt {
   score: number;
 }
 
-function limitsFor(request: TaskRequest, base: Limits): Limits {
+export function limitsFor(request: TaskRequest, base: Limits): Limits {
   const b = request.options.budgets ?? {};
   // A request may only tighten the breakers, never loosen them.
   return {
@@ -81,7 +81,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
       costUsd: budget.costUsd,
       tokens: budget.tokens,
       durationMs: budget.elapsedMs(),
-      passed: maxIterations === 0 || score >= qualityThreshold,
+      passed: maxIterations === 0 || passes(score, qualityThreshold),
       dimensions,
     };
   };
@@ -158,7 +158,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
       const restored = ctx.files.restore(best.snapshot);
       if (restored.length) best.output += `\n\n[Kept iteration ${best.iteration}'s version of ${restored.join(", ")}: it scored higher than the last attempt.]`;
     }
-    const passed = maxIterations === 0 || (best?.score ?? 0) >= qualityThreshold;
+    const passed = maxIterations === 0 || passes(best?.score ?? 0, qualityThreshold);
     await releaseHeld(ctx, iterations, passed, best);
     terminal = finish(decision);
   } catch (error) {

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { asRecord, type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { loopScript, phaseOf } from "../helpers/scripted-model.js";
 import { request, runLoop } from "./loop-helpers.js";
@@ -164,34 +163,5 @@ describe("the agent loop against the scripted model", () => {
     const { result } = await runLoop(fake, request(), { signal: controller.signal });
     expect(result).toMatchObject({ type: "task.cancelled", reason: "user pressed stop" });
     expect(Date.now() - started).toBeLessThan(5000);
-  });
-
-  it("holds write side effects until the score passes, then runs only the accepted attempt's", async () => {
-    const sent: string[] = [];
-    const emailTool = {
-      name: "email_send",
-      description: "send",
-      class: "write" as const,
-      schema: z.object({ subject: z.string() }),
-      run: async (input: { subject: string }) => ({ output: `sent ${sent.push(input.subject)}` }),
-    };
-    let n = 0;
-    fake.respondWith(
-      loopScript({
-        execute: () => ({ toolCalls: [{ name: "email_send", input: { subject: `draft ${++n}` } }] }),
-        judge: (i, dims) => scores(i === 0 ? 5 : 9)(i, dims),
-      }),
-    );
-    const held: Array<{ callId: string; name: string; input: unknown; run: () => Promise<{ output: string }> }> = [];
-    const holding = {
-      ...emailTool,
-      run: async (input: { subject: string }) => {
-        held.push({ callId: `h${held.length}`, name: emailTool.name, input, run: () => emailTool.run(input) });
-        return { output: "Held" };
-      },
-    };
-    const { result } = await runLoop(fake, request(), { tools: [holding as never], deps: { heldActions: () => held } });
-    expect(result).toMatchObject({ type: "task.completed", passed: true, iterations: 2 });
-    expect(sent).toEqual(["draft 2"]);
   });
 });
