@@ -7,6 +7,9 @@ import { waitFor } from "../fakes/http.js";
 import type { HubHarness } from "../helpers/hub-harness.js";
 import { passingScript } from "../helpers/hub-harness.js";
 
+/** "Acknowledged in milliseconds": the task is stored this soon after the delivery, whatever the platform allows. */
+const QUEUED_WITHIN_MS = 1500;
+
 export interface PlatformMessage {
   /** The platform's message id. */
   id: string;
@@ -69,10 +72,12 @@ export function channelContract(setup: ChannelContractSetup): void {
       harness.hold();
       const started = Date.now();
       const res = await driver.mention({ text: "summarise the repo", deliveryId: "ack-1", thread: "t-ack" });
-      const elapsed = Date.now() - started;
+      const acked = Date.now() - started;
       if (res.status !== undefined) expect(res.status).toBeLessThan(300);
-      expect(elapsed).toBeLessThan(setup.ackDeadlineMs);
+      expect(acked).toBeLessThan(setup.ackDeadlineMs);
+      // A gateway delivery has no HTTP ack: what counts is the task being durably queued, well inside the deadline.
       const [task] = await waitFor(() => (tasks(harness).length ? tasks(harness) : undefined), 5000, "the task to be stored");
+      expect(Date.now() - started).toBeLessThan(Math.min(setup.ackDeadlineMs, QUEUED_WITHIN_MS));
       expect(["queued", "running"]).toContain(task?.status);
       harness.release();
       await harness.settle(task?.id as string);
