@@ -19,6 +19,8 @@ export const teamsConfigSchema = z
     /** The bot's Microsoft App ID. Without it inbound activities are not authenticated (Bot Framework Emulator only). */
     app_id: z.string().optional(),
     app_password: z.string().optional(),
+    /** Without app_id anyone who can reach the hub could run tasks through Teams: only with this set explicitly. */
+    allow_unauthenticated: z.boolean().default(false),
     /** Set for a SingleTenant bot (the default for new Azure Bots); the token is then issued by this tenant. */
     tenant_id: z.string().optional(),
     /** Where the channel's signing keys are published (inbound JWT validation). */
@@ -41,6 +43,14 @@ export type TeamsChannelConfig = z.infer<typeof teamsConfigSchema>;
 /** The token endpoint actually used: explicit, else the tenant's (SingleTenant) or botframework.com's (MultiTenant). */
 export function tokenEndpoint(config: TeamsChannelConfig): string {
   return config.token_endpoint ?? `${PUBLIC_CLOUD.loginHost}/${config.tenant_id || "botframework.com"}/oauth2/v2.0/token`;
+}
+
+/** The hub refuses an unauthenticated Teams endpoint unless the operator asked for one (Bot Framework Emulator). */
+export function assertAuthenticated(config: TeamsChannelConfig): void {
+  if (config.app_id || config.allow_unauthenticated) return;
+  const problem =
+    "channels.teams.app_id: required: without it inbound activities are not authenticated and anyone who reaches the hub could run tasks (set allow_unauthenticated = true only for the Bot Framework Emulator)";
+  throw new ConfigError(`Invalid [channels.teams] configuration:\n  ${problem}`, [problem]);
 }
 
 export function parseTeamsConfig(raw: unknown): TeamsChannelConfig {

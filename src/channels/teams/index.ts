@@ -4,7 +4,7 @@ import { isAllowed } from "../policy.js";
 import type { ChannelAdapter, ChannelContext, ChannelFactory, ThreadApi } from "../types.js";
 import { createTeamsApi } from "./api.js";
 import { authOptions, createCredentialsFactory, createTokenSource } from "./auth.js";
-import { parseTeamsConfig, tokenEndpoint } from "./config.js";
+import { assertAuthenticated, parseTeamsConfig, tokenEndpoint } from "./config.js";
 import { CHANNEL, parseActivity, type TeamsActivity } from "./parse.js";
 import { MESSAGES_PATH, messagesHandler } from "./route.js";
 
@@ -34,6 +34,7 @@ async function onTurn(turn: TurnContext, ctx: ChannelContext, api: ThreadApi): P
 /** Microsoft Teams through botbuilder's CloudAdapter: `POST /channels/teams/messages`, Bot Framework JWT when app_id is set. */
 export const createChannel: ChannelFactory = async (rawConfig, ctx): Promise<ChannelAdapter> => {
   const config = parseTeamsConfig(rawConfig);
+  assertAuthenticated(config);
   const { CloudAdapter, ConfigurationBotFrameworkAuthentication } = await import("botbuilder");
   const tokens = createTokenSource(config);
   const auth = new ConfigurationBotFrameworkAuthentication(authOptions(config), createCredentialsFactory(config, tokens));

@@ -116,8 +116,12 @@ describe("teams conversations", () => {
     expect((await t.harness.settle(task.id)).status).toBe("completed");
   });
 
-  it("without app_id accepts unsigned activities (emulator mode) and replies without a token", async () => {
-    current = await startTeams({ appId: "" });
+  it("without app_id refuses to start unless allow_unauthenticated is set", async () => {
+    await expect(startTeams({ appId: "" })).rejects.toThrow(/channels\.teams\.app_id: required.*allow_unauthenticated = true/);
+  });
+
+  it("without app_id and with allow_unauthenticated accepts unsigned activities (emulator mode) and replies without a token", async () => {
+    current = await startTeams({ appId: "", config: { allow_unauthenticated: true } });
     const t = current;
     await runOne(t, "hello", "na-1", "t-noauth", null);
     const post = await waitFor(() => connectorCalls(t).find((r) => r.method === "POST"), 5000, "the reply");
