@@ -12,17 +12,6 @@ export interface Limits {
   skipEvalConfidence: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  tokenBudget: 200_000,
-  maxCostUsd: 2,
-  timeoutSeconds: 300,
-  warningRatio: 0.8,
-  toolLoop: { warning: 10, critical: 20, circuitBreaker: 30 },
-  abortOnRegression: true,
-  regressionThreshold: 0.2,
-  skipEvalConfidence: 0.95,
-};
-
 export class BudgetExceeded extends Error {
   constructor(
     readonly decision: Extract<Decision, "abort_budget" | "abort_timeout">,

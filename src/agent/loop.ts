@@ -1,5 +1,6 @@
 import { CancelledError, errorMessage, InterruptedError, OpenKoiError } from "../core/errors.js";
 import type { Decision, DimensionScore, TaskEventBody } from "../core/events.js";
+import { formatModelRef } from "../core/model.js";
 import type { TaskRequest } from "../core/task.js";
 import { BudgetExceeded, createBudget, type Limits } from "./budget.js";
 import { type Evaluation, evaluate, feedbackFrom, readChangedFiles } from "./evaluate.js";
@@ -62,7 +63,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
   emit({
     type: "task.started",
     description: request.description,
-    model: `${deps.executor.ref.provider}/${deps.executor.ref.model}`,
+    model: formatModelRef(deps.executor.ref),
     maxIterations,
     qualityThreshold,
     workspace: request.workspace,

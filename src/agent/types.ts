@@ -1,5 +1,5 @@
 import type { TaskEventBody } from "../core/events.js";
-import type { ChatRequest, ChatResponse, ModelProvider, ModelRef, Usage } from "../core/model.js";
+import type { ModelProvider, ModelRef, Usage } from "../core/model.js";
 import type { TaskRequest } from "../core/task.js";
 import type { Tool, ToolResult } from "../core/tool.js";
 import type { Budget, Limits } from "./budget.js";
@@ -55,4 +55,3 @@ export interface RunContext {
 }
 
 export type Role = "planner" | "executor" | "evaluator";
-export type ModelCall = (role: Role, phase: "plan" | "execute" | "evaluate", request: Omit<ChatRequest, "model">) => Promise<ChatResponse>;

@@ -11,8 +11,6 @@ const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory; p
   github: () => import("./github/index.js"),
 };
 
-export const CHANNEL_NAMES = Object.keys(FACTORIES);
-
 export async function loadChannels(
   configs: Record<string, Record<string, unknown>>,
   contextFor: (name: string, policy: ChannelPolicy) => ChannelContext,

@@ -10,8 +10,6 @@ const FACTORIES: Record<string, () => Promise<(raw: unknown) => Integration>> = 
   email: async () => (await import("./email/index.js")).createEmailIntegration,
 };
 
-export const INTEGRATION_NAMES = Object.keys(FACTORIES);
-
 /** Keys the hub reads itself; the rest of the table is the integration's own config. */
 export interface LoadedIntegration extends Integration {
   /** Hold write side effects until the evaluator's score passes. */

@@ -1,13 +1,18 @@
-import { DEFAULT_LIMITS, type Limits } from "../../src/agent/budget.js";
+import type { Limits } from "../../src/agent/budget.js";
 import { runAgent } from "../../src/agent/loop.js";
 import { builtinTools } from "../../src/agent/tools/index.js";
 import type { AgentDeps } from "../../src/agent/types.js";
+import { configSchema } from "../../src/config/schema.js";
 import { createEmitter, type TaskEvent, type TaskEventBody } from "../../src/core/events.js";
 import type { TaskRequest } from "../../src/core/task.js";
 import type { Tool } from "../../src/core/tool.js";
+import { limitsFromConfig } from "../../src/hub.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
 import type { ModelFake } from "../fakes/openai-fake.js";
 import { tempDir } from "../helpers/cli.js";
+
+/** The limits a config without any `[iteration]`/`[safety]` table gets (the schema's defaults are the one source). */
+const DEFAULT_LIMITS = limitsFromConfig(configSchema.parse({}));
 
 export function request(overrides: Partial<TaskRequest> = {}, options: Partial<TaskRequest["options"]> = {}): TaskRequest {
   return {
