@@ -23,7 +23,7 @@ import type { LoadedIntegration } from "./integrations/index.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
 import type { RouteMounter } from "./server/app.js";
 import type { ServerHandle } from "./server/serve.js";
-import { createStateFiles } from "./state/files.js";
+import { type CurrentTaskState, createStateFiles, readCurrentTask } from "./state/files.js";
 import { openStore, type Store } from "./store/index.js";
 
 export interface Hub {
@@ -39,6 +39,8 @@ export interface Hub {
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
   /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
+  /** What `current-task.json` says now (the CLI's live view and `/api/v1/status` read the same file). */
+  currentTask(): CurrentTaskState | undefined;
   channels(server: ServerHandle): Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
   close(): void;
 }
@@ -126,6 +128,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
       createChannelContext({
         channel,
         policy,
+        dataDir: hub.paths.dataDir,
         store: hub.store,
         logger: hub.logger,
         submit: server.submit,
@@ -201,6 +204,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       return outcome;
     },
+    currentTask: () => readCurrentTask(paths.stateDir),
     channels: (server) => wireChannels(hub, server),
     close() {
       stateFiles.flush();

@@ -27,6 +27,7 @@ export function threadContext(store: Store, key: string): string | undefined {
 export interface ChannelContextDeps {
   channel: string;
   policy: ChannelPolicy;
+  dataDir: string;
   store: Store;
   logger: Logger;
   submit(request: TaskRequest, options: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
@@ -60,6 +61,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
 
   const ctx: ChannelContext = {
     policy: deps.policy,
+    dataDir: deps.dataDir,
     logger,
     isEngaged: (name, thread) => store.threads.engaged(threadKey(name, thread)),
     taskForMessage: (name, messageId) => store.kvGet(`reply:${name}:${messageId}`),

@@ -48,6 +48,8 @@ export interface InboundMessage {
 /** What a channel may ask of the hub (and nothing more). */
 export interface ChannelContext {
   policy: ChannelPolicy;
+  /** The hub's data directory (where a channel keeps clones or caches of its own). */
+  dataDir: string;
   /** The hub's logger (OPENKOI_LOG_LEVEL); absent in some unit tests. */
   logger?: Logger;
   /** Verify → this → ack: durable, deduplicated; returns quickly. */

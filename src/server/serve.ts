@@ -6,7 +6,6 @@ import type { Logger } from "../core/logger.js";
 import type { TaskRequest } from "../core/task.js";
 import { packageVersion } from "../core/version.js";
 import type { Hub } from "../hub.js";
-import { readCurrentTask } from "../state/files.js";
 import type { EnqueueOptions } from "../store/index.js";
 import { createApp, type RouteMounter } from "./app.js";
 import { createEventBus, type EventBus } from "./bus.js";
@@ -98,7 +97,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       defaults: { maxIterations: config.iteration.max_iterations, qualityThreshold: config.iteration.quality_threshold, workspace },
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
-      currentTask: () => readCurrentTask(hub.paths.stateDir),
+      currentTask: hub.currentTask,
       cancel,
     },
     channels.mounts,

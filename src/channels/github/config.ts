@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { resolvePaths } from "../../config/paths.js";
 import { ConfigError } from "../../core/errors.js";
 import { policyShape } from "../policy.js";
 
@@ -34,7 +33,8 @@ export const githubChannelSchema = z.strictObject({
 
 export type GitHubChannelConfig = z.infer<typeof githubChannelSchema> & { dataDir: string; mention: string };
 
-export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GitHubChannelConfig {
+/** `defaultDataDir`: the hub's data directory, where clones live unless `data_dir` says otherwise. */
+export function parseGitHubConfig(raw: unknown, defaultDataDir: string): GitHubChannelConfig {
   const result = githubChannelSchema.safeParse(raw ?? {});
   const problems = result.success ? [] : result.error.issues.map((i) => `channels.github.${i.path.join(".") || "(table)"}: ${i.message}`);
   if (result.success && !result.data.token) {
@@ -51,7 +51,7 @@ export function parseGitHubConfig(raw: unknown, env: NodeJS.ProcessEnv = process
   }
   const data = result.data;
   const handle = data.trigger.replace(/^@/, "");
-  return { ...data, trigger: `@${handle}`, mention: handle, dataDir: data.data_dir ?? resolvePaths(env).dataDir };
+  return { ...data, trigger: `@${handle}`, mention: handle, dataDir: data.data_dir ?? defaultDataDir };
 }
 
 /** Ranks `role_name`/`permission` from the collaborator-permission endpoint. */

@@ -55,7 +55,7 @@ function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; co
 
 /** The GitHub issue-comment trigger: webhook in, tracking comment out, a branch and a pull request per issue. */
 export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<ChannelAdapter> {
-  const config = parseGitHubConfig(raw);
+  const config = parseGitHubConfig(raw, ctx.dataDir);
   const auth = createGitHubAuth(config);
   const client = createClient(config, auth);
   const api = createGitHubApi(client, config.trigger);

@@ -89,11 +89,12 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
   return [...providers, roles];
 }
 
-async function channelChecks(config: Config): Promise<Check[]> {
+async function channelChecks(config: Config, dataDir: string): Promise<Check[]> {
   const names = Object.keys(config.channels);
   if (names.length === 0) return [];
   const { loadChannels } = await import("../../channels/index.js");
   const inert = {
+    dataDir,
     receive: async () => ({ kind: "ignored" as const, reason: "doctor" }),
     cancelTask: () => false,
     taskForMessage: () => undefined,
@@ -168,7 +169,7 @@ export async function run(_args: ParsedArgs): Promise<number> {
       fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run`,
     });
   }
-  if (config) checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config)), ...(await integrationChecks(config)));
+  if (config) checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config, paths.dataDir)), ...(await integrationChecks(config)));
   for (const c of checks) {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);

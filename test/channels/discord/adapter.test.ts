@@ -27,6 +27,7 @@ function contextOn(h: HubHarness): ChannelContext {
   return createChannelContext({
     channel: "discord",
     policy: parsePolicy({}),
+    dataDir: "/tmp/openkoi-unused-data",
     store: h.hub.store,
     logger: createLogger("silent"),
     submit: h.server.submit,

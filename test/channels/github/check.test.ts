@@ -10,6 +10,7 @@ const unused = () => {
 };
 const ctx: ChannelContext = {
   policy: parsePolicy({}),
+  dataDir: "/tmp/openkoi-unused-data",
   receive: unused,
   cancelTask: unused,
   taskForMessage: unused,

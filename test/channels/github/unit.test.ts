@@ -203,7 +203,7 @@ describe("pull request text", () => {
 describe("config", () => {
   const base = { webhook_secret: "s", token: "t" };
   it("defaults: trigger @openkoi, write permission, read+write tools, the public API", () => {
-    const c = parseGitHubConfig(base, { OPENKOI_DATA: "/data" });
+    const c = parseGitHubConfig(base, "/data");
     expect(c).toMatchObject({
       trigger: "@openkoi",
       mention: "openkoi",
@@ -212,12 +212,12 @@ describe("config", () => {
       api_url: "https://api.github.com",
       dataDir: "/data",
     });
-    expect(parseGitHubConfig({ ...base, trigger: "koi", data_dir: "/x" }).trigger).toBe("@koi");
+    expect(parseGitHubConfig({ ...base, trigger: "koi", data_dir: "/x" }, "/data").trigger).toBe("@koi");
   });
   it("names every problem by its path, including an incomplete GitHub App", () => {
     const problems = (raw: unknown) => {
       try {
-        parseGitHubConfig(raw);
+        parseGitHubConfig(raw, "/data");
       } catch (error) {
         expect(error).toBeInstanceOf(ConfigError);
         return (error as ConfigError).problems;

@@ -15,6 +15,7 @@ const unused = () => {
 };
 const ctx: ChannelContext = {
   policy: { allowUsers: [], allowChannels: [], grants: ["read"] },
+  dataDir: "/tmp/openkoi-unused-data",
   receive: unused,
   cancelTask: unused,
   taskForMessage: unused,

@@ -14,6 +14,7 @@ const unused = () => {
 };
 const unusedContext: ChannelContext = {
   policy: { allowUsers: [], allowChannels: [], grants: ["read"] },
+  dataDir: "/tmp/openkoi-unused-data",
   receive: unused,
   cancelTask: unused,
   taskForMessage: unused,

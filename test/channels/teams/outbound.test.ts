@@ -98,6 +98,7 @@ describe("teams outbound", () => {
 describe("teams check", () => {
   const context = (): ChannelContext => ({
     policy: parsePolicy({}),
+    dataDir: "/tmp/openkoi-unused-data",
     receive: async () => ({ kind: "ignored", reason: "not used" }),
     cancelTask: () => false,
     taskForMessage: () => undefined,

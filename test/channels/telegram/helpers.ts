@@ -46,6 +46,7 @@ const never = () => {
 /** For tests of an adapter's outbound side only (check(), start()): no inbound traffic reaches it. */
 export const unusedContext: ChannelContext = {
   policy: { allowUsers: [], allowChannels: [], grants: [] },
+  dataDir: "/tmp/openkoi-unused-data",
   receive: never,
   cancelTask: never,
   taskForMessage: never,
