@@ -1,4 +1,4 @@
-import { createLogger, type Logger, parseLogLevel } from "../../core/logger.js";
+import { createLogger, type Logger } from "../../core/logger.js";
 import type { ChannelAdapter, ChannelContext, ChannelFactory } from "../types.js";
 import { checkSlack, createSlackApi } from "./api.js";
 import { parseSlackConfig, type SlackChannelConfig } from "./config.js";
@@ -19,8 +19,7 @@ export interface SlackChannelOptions {
  * (when `app_token` is set); answers through the Web API. The SDK is loaded here, only when configured.
  */
 export async function createSlackChannel(config: SlackChannelConfig, ctx: ChannelContext, options: SlackChannelOptions = {}): Promise<ChannelAdapter> {
-  // ChannelContext carries no logger; OPENKOI_LOG_LEVEL is the documented switch the hub's own logger uses.
-  const logger = options.logger ?? ctx.logger ?? createLogger(parseLogLevel(process.env.OPENKOI_LOG_LEVEL));
+  const logger = options.logger ?? ctx.logger ?? createLogger("silent");
   const bolt = await import("@slack/bolt");
   // No SDK retries: chat.postMessage is not idempotent (a retried post can land twice), and the reply sink
   // (the one retry owner) waits out 429s and re-renders on the next event.
