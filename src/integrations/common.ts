@@ -1,6 +1,7 @@
 /** Shared by every integration: tool definition, compact output, and SDK failures turned into results the model can act on. */
 import type { z } from "zod";
-import { ConfigError, OpenKoiError } from "../core/errors.js";
+import { parseConfigTable } from "../core/config-table.js";
+import { OpenKoiError } from "../core/errors.js";
 import type { Tool, ToolClass, ToolContext, ToolResult } from "../core/tool.js";
 
 export interface Integration {
@@ -75,10 +76,7 @@ export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** Parses an `[integrations.<name>]` slice; problems are reported by their config path. */
 export function parseIntegrationConfig<T>(name: string, schema: z.ZodType<T>, raw: unknown): T {
-  const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `integrations.${[name, ...issue.path.map(String)].join(".")}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  return parseConfigTable(`integrations.${name}`, schema, raw);
 }
 
 // ---- failures ----

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../core/errors.js";
+import { parseConfigTable } from "../../core/config-table.js";
 import { policyShape } from "../policy.js";
 
 const TOKEN = 'set the bot token from the Developer Portal (Bot → Reset Token), e.g. bot_token = "{env:DISCORD_BOT_TOKEN}"';
@@ -37,8 +37,5 @@ export const discordConfigSchema = z
 export type DiscordChannelConfig = z.infer<typeof discordConfigSchema>;
 
 export function parseDiscordConfig(raw: unknown): DiscordChannelConfig {
-  const result = discordConfigSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `channels.${["discord", ...issue.path.map(String)].join(".")}: ${issue.message}`);
-  throw new ConfigError(`Invalid [channels.discord] configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  return parseConfigTable("channels.discord", discordConfigSchema, raw);
 }

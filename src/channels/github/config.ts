@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../core/errors.js";
+import { parseConfigTable } from "../../core/config-table.js";
 import { policyShape } from "../policy.js";
 
 export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
@@ -35,23 +35,20 @@ export type GitHubChannelConfig = z.infer<typeof githubChannelSchema> & { dataDi
 
 /** `defaultDataDir`: the hub's data directory, where clones live unless `data_dir` says otherwise. */
 export function parseGitHubConfig(raw: unknown, defaultDataDir: string): GitHubChannelConfig {
-  const result = githubChannelSchema.safeParse(raw ?? {});
-  const problems = result.success ? [] : result.error.issues.map((i) => `channels.github.${i.path.join(".") || "(table)"}: ${i.message}`);
-  if (result.success && !result.data.token) {
-    const { app_id, private_key } = result.data;
-    if (app_id === undefined && private_key === undefined) {
-      problems.push('channels.github.token: set a token (token = "{env:GITHUB_TOKEN}") or a GitHub App (app_id and private_key)');
-    } else if (app_id === undefined) problems.push("channels.github.app_id: required with private_key (the GitHub App's numeric id)");
-    else if (!private_key?.includes("PRIVATE KEY")) {
-      problems.push('channels.github.private_key: expected the App\'s PEM private key, e.g. private_key = "{env:GITHUB_APP_PRIVATE_KEY}"');
-    }
-  }
-  if (!result.success || problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
-  }
-  const data = result.data;
+  const data = parseConfigTable("channels.github", githubChannelSchema, raw, credentialProblems);
   const handle = data.trigger.replace(/^@/, "");
   return { ...data, trigger: `@${handle}`, mention: handle, dataDir: data.data_dir ?? defaultDataDir };
+}
+
+/** A token, or a complete GitHub App (its id and its PEM key). */
+function credentialProblems({ token, app_id, private_key }: z.infer<typeof githubChannelSchema>): string[] {
+  if (token) return [];
+  if (app_id === undefined && private_key === undefined)
+    return ['channels.github.token: set a token (token = "{env:GITHUB_TOKEN}") or a GitHub App (app_id and private_key)'];
+  if (app_id === undefined) return ["channels.github.app_id: required with private_key (the GitHub App's numeric id)"];
+  if (!private_key?.includes("PRIVATE KEY"))
+    return ['channels.github.private_key: expected the App\'s PEM private key, e.g. private_key = "{env:GITHUB_APP_PRIVATE_KEY}"'];
+  return [];
 }
 
 /** Ranks `role_name`/`permission` from the collaborator-permission endpoint. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../core/errors.js";
+import { parseConfigTable } from "../../core/config-table.js";
 import { policyShape } from "../policy.js";
 
 const BOT_TOKEN = 'set the bot token, e.g. bot_token = "{env:SLACK_BOT_TOKEN}" (OAuth & Permissions → Bot User OAuth Token, xoxb-…)';
@@ -23,8 +23,5 @@ export type SlackChannelConfig = z.infer<typeof slackConfigSchema>;
 
 /** Validates the `[channels.slack]` table; problems read `channels.slack.<key>: message`. */
 export function parseSlackConfig(raw: unknown): SlackChannelConfig {
-  const result = slackConfigSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `channels.slack${issue.path.map((p) => `.${String(p)}`).join("")}: ${issue.message}`);
-  throw new ConfigError(`Invalid [channels.slack] configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  return parseConfigTable("channels.slack", slackConfigSchema, raw);
 }

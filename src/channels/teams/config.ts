@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseConfigTable } from "../../core/config-table.js";
 import { ConfigError } from "../../core/errors.js";
 import { policyShape } from "../policy.js";
 
@@ -54,8 +55,6 @@ export function assertAuthenticated(config: TeamsChannelConfig): void {
 }
 
 export function parseTeamsConfig(raw: unknown): TeamsChannelConfig {
-  const parsed = teamsConfigSchema.safeParse(raw ?? {});
-  if (parsed.success) return { ...parsed.data, app_id: parsed.data.app_id || undefined };
-  const problems = parsed.error.issues.map((i) => `channels.teams.${i.path.map(String).join(".") || "(table)"}: ${i.message}`);
-  throw new ConfigError(`Invalid [channels.teams] configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  const parsed = parseConfigTable("channels.teams", teamsConfigSchema, raw);
+  return { ...parsed, app_id: parsed.app_id || undefined };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../core/errors.js";
+import { parseConfigTable } from "../../core/config-table.js";
 import { policyShape } from "../policy.js";
 
 export const TELEGRAM_API_ROOT = "https://api.telegram.org";
@@ -34,8 +34,5 @@ export type TelegramConfig = z.output<typeof schema>;
 
 /** Validates `[channels.telegram]` (secrets already resolved by the loader). */
 export function parseTelegramConfig(raw: unknown): TelegramConfig {
-  const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `channels.telegram.${issue.path.join(".") || "(table)"}: ${issue.message}`);
-  throw new ConfigError(`Invalid [channels.telegram] configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, problems);
+  return parseConfigTable("channels.telegram", schema, raw);
 }

@@ -36,7 +36,7 @@ describe("teams config", () => {
   it("reports problems as channels.teams.<key>: message", () => {
     expect(problemsOf({ app_id: "app" })).toEqual(['channels.teams.app_password: required with app_id, e.g. app_password = "{env:TEAMS_APP_PASSWORD}"']);
     expect(problemsOf({ app_password: "pw" })).toEqual(["channels.teams.app_id: required with app_password (the bot's Microsoft App ID)"]);
-    expect(problemsOf({ bot_token: "x" })[0]).toMatch(/^channels\.teams\.\(table\): .*bot_token/);
+    expect(problemsOf({ bot_token: "x" })[0]).toMatch(/^channels\.teams: .*bot_token/);
     expect(problemsOf({ openid_metadata_url: "not a url" })[0]).toMatch(/^channels\.teams\.openid_metadata_url: /);
   });
 

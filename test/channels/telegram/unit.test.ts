@@ -42,7 +42,7 @@ describe("telegram config", () => {
         return (e as ConfigError).problems;
       }
     };
-    expect(problems({ bot_token: BOT_TOKEN, mode: "polling", botToken: "x" }).join()).toMatch(/channels\.telegram\.\(table\): .*botToken/);
+    expect(problems({ bot_token: BOT_TOKEN, mode: "polling", botToken: "x" }).join()).toMatch(/channels\.telegram: .*botToken/);
     expect(problems({ bot_token: "not-a-token", mode: "polling" })[0]).toMatch(/^channels\.telegram\.bot_token: expected the token @BotFather/);
     expect(problems({ bot_token: BOT_TOKEN, webhook_secret: "has space" })[0]).toMatch(/^channels\.telegram\.webhook_secret: use 1-256/);
     expect(problems({ bot_token: BOT_TOKEN, mode: "polling", tools: ["root"] })[0]).toMatch(/^channels\.telegram\.tools\.0/);
