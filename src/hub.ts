@@ -48,6 +48,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
+  /** The clock channels use for per-day rules (tests move it); the wall clock by default. */
+  now?: () => Date;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -124,7 +126,7 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   };
 }
 
-async function wireChannels(hub: Hub, server: ServerHandle) {
+async function wireChannels(hub: Hub, server: ServerHandle, now?: () => Date) {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
   if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
@@ -144,6 +146,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
         submit: server.submit,
         cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
         defaults,
+        now,
       }),
     hub.logger,
   );
@@ -214,7 +217,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       return outcome;
     },
-    channels: (server) => wireChannels(hub, server),
+    channels: (server) => wireChannels(hub, server, options.now),
     close() {
       stateFiles.flush();
       store.close();
