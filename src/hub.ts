@@ -50,6 +50,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
+  /** The clock channels use for per-day rules (tests move it); the wall clock by default. */
+  now?: () => Date;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -113,7 +115,7 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   };
 }
 
-async function wireChannels(hub: Hub, server: ServerHandle) {
+async function wireChannels(hub: Hub, server: ServerHandle, now?: () => Date) {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
   if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
@@ -134,6 +136,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
         submit: server.submit,
         cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
         defaults,
+        now,
       }),
     hub.logger,
   );
@@ -205,7 +208,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       return outcome;
     },
     currentTask: () => readCurrentTask(paths.stateDir),
-    channels: (server) => wireChannels(hub, server),
+    channels: (server) => wireChannels(hub, server, options.now),
     close() {
       stateFiles.flush();
       store.close();

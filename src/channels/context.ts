@@ -9,6 +9,8 @@ import type { ChannelContext, InboundMessage, ReceiveOutcome, ThreadApi } from "
 const HISTORY_TASKS = 10;
 const HISTORY_CHARS = 8000;
 const STOP_WORDS = new Set(["stop", "cancel", "/stop", "🛑"]);
+const REFUSAL = (channel: string) =>
+  `Sorry, you are not allowed to run openkoi tasks here. An admin can add you to channels.${channel}.allow_users / allow_channels.`;
 
 export function threadKey(channel: string, thread: ThreadRef): string {
   return `${channel}:${thread.conversation}:${thread.thread ?? ""}`;
@@ -33,6 +35,8 @@ export interface ChannelContextDeps {
   submit(request: TaskRequest, options: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   cancel(taskId: string, reason: string): boolean;
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
+  /** For per-day rules; the wall clock unless a test pins it. */
+  now?: () => Date;
 }
 
 function budgetRefusal(deps: ChannelContextDeps, message: InboundMessage, key: string): string | undefined {
@@ -67,6 +71,8 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
     taskForMessage: (name, messageId) => store.kvGet(`reply:${name}:${messageId}`),
     activeTaskInThread: (name, thread) => store.threads.active(threadKey(name, thread)),
     cancelTask: (taskId, reason) => deps.cancel(taskId, reason),
+    claimOnce: (key) => store.claimDelivery(`${channel}:once:${key}`),
+    now: () => (deps.now ?? (() => new Date()))(),
 
     async receive(message: InboundMessage, api: ThreadApi): Promise<ReceiveOutcome> {
       if (!message.addressed && !ctx.isEngaged(channel, message.thread)) return { kind: "ignored", reason: "not addressed to the bot" };
@@ -75,7 +81,8 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         if (store.claimDelivery(`${channel}:${message.deliveryKey}`)) later("reply", api.postText(message.thread, text));
       };
       if (!isAllowed(deps.policy, message.user, message.places)) {
-        reply(`Sorry, you are not allowed to run openkoi tasks here. An admin can add you to channels.${channel}.allow_users / allow_channels.`);
+        // One refusal per user per thread (durably), however often they write: a stranger cannot make the bot chatter.
+        if (store.claimDelivery(`refused:${key}:${message.user}`)) later("refusal", api.postText(message.thread, REFUSAL(channel)));
         return { kind: "refused", reason: "not on the allowlist" };
       }
       if (STOP_WORDS.has(message.text.trim().toLowerCase())) {

@@ -59,6 +59,10 @@ export interface ChannelContext {
   taskForMessage(channel: string, messageId: string): string | undefined;
   activeTaskInThread(channel: string, thread: ThreadRef): string | undefined;
   isEngaged(channel: string, thread: ThreadRef): boolean;
+  /** Durable "at most once" (survives a restart): true the first time `key` is claimed. Absent in some unit tests. */
+  claimOnce?(key: string): boolean;
+  /** The hub's clock for per-day rules (tests move it). */
+  now?(): Date;
 }
 
 export type ReceiveOutcome =

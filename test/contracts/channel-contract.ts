@@ -143,11 +143,21 @@ export function channelContract(setup: ChannelContractSetup): void {
       await waitFor(() => driver.edits().find((m) => /stopped/i.test(m.text)), 5000, "the stopped message");
     });
 
-    it("refuses a user outside the allowlist and runs nothing", async () => {
+    it("refuses a user outside the allowlist once per thread, however often they write, and runs nothing", async () => {
       const { harness, driver } = await start({ allowUsers: ["U_ALLOWED"] });
-      await driver.mention({ text: "delete prod", deliveryId: "deny-1", user: "U_STRANGER", thread: "t-deny" });
-      await waitFor(() => driver.posts().find((m) => /not allowed/i.test(m.text)), 5000, "the refusal");
-      expect(tasks(harness)).toHaveLength(0);
+      for (const n of [1, 2, 3]) await driver.mention({ text: `delete prod ${n}`, deliveryId: `deny-${n}`, user: "U_STRANGER", thread: "t-deny" });
+      await driver.mention({ text: "delete prod 4", deliveryId: "deny-4", user: "U_STRANGER", thread: "t-deny-2" });
+      const refusals = (thread: string) => driver.posts().filter((m) => m.thread === thread && /not allowed/i.test(m.text));
+      await waitFor(() => refusals("t-deny").length && refusals("t-deny-2").length, 5000, "a refusal in each thread");
+      // A barrier: an allowed user's task, mentioned after the stranger's messages, is answered after any refusal they caused.
+      harness.model.respondWith(passingScript("Barrier done."));
+      await driver.mention({ text: "say done", deliveryId: "deny-ok", user: "U_ALLOWED", thread: "t-deny-ok" });
+      const [task] = await waitFor(() => (tasks(harness).length ? tasks(harness) : undefined), 5000, "the allowed user's task");
+      await harness.settle(task?.id as string);
+      await waitFor(() => [...driver.posts(), ...driver.edits()].find((m) => m.text.includes("Barrier done.")), 5000, "the allowed user's answer");
+      expect(refusals("t-deny")).toHaveLength(1);
+      expect(refusals("t-deny-2")).toHaveLength(1);
+      expect(tasks(harness)).toHaveLength(1);
     });
   });
 }

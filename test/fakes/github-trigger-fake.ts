@@ -38,6 +38,8 @@ export interface GitHubTriggerFake extends FakeServer {
   pulls: FakePull[];
   /** Role per login for the collaborator-permission endpoint (default `write`). */
   setPermission(login: string, role: "none" | "read" | "triage" | "write" | "maintain" | "admin"): void;
+  /** The permission endpoint answers this status (an outage) until called with undefined. */
+  failPermission(status: number | undefined): void;
   /** Requests matching a method and a path pattern. */
   calls(method: string, pattern: RegExp): RecordedRequest[];
   /** `git` against the bare repository (what was really pushed). */
@@ -102,6 +104,7 @@ export async function startGitHubTriggerFake(
   const pulls: FakePull[] = [];
   const history: GitHubTriggerFake["history"] = [];
   const roles = new Map<string, string>();
+  let permissionFailure: number | undefined;
   let nextId = 5000;
   const web = `https://github.example/${repoName}`;
   const repoJson = {
@@ -146,6 +149,7 @@ export async function startGitHubTriggerFake(
       "GET",
       /\/collaborators\/([^/]+)\/permission$/,
       ([, login = ""]) => {
+        if (permissionFailure) return { status: permissionFailure, json: { message: "Service Unavailable" } };
         const role = roles.get(login) ?? "write";
         const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
         return { json: { permission, role_name: role, user: { login } } };
@@ -234,6 +238,9 @@ export async function startGitHubTriggerFake(
     history,
     pulls,
     setPermission: (login, role) => void roles.set(login, role),
+    failPermission: (status) => {
+      permissionFailure = status;
+    },
     calls: (method, pattern) => fake.requests.filter((r) => r.method === method && pattern.test(r.path)),
     git: (...args) => run(["--git-dir", bareDir, ...args]),
   };

@@ -21,6 +21,8 @@ export const githubChannelSchema = z.strictObject({
     .regex(/^@?[A-Za-z0-9][\w.-]*$/, "expected a handle such as @openkoi")
     .default("@openkoi"),
   min_permission: z.enum(PERMISSIONS).exclude(["none"]).default("write"),
+  /** Below `min_permission`: `ignore` shows nothing; `explain` replies once per user, issue and day. */
+  untrusted: z.enum(["ignore", "explain"]).default("ignore"),
   /** Adding this label to an issue starts a task (optional). */
   label: z.string().min(1).optional(),
   /** Assigning an issue to this login starts a task (optional). */

@@ -1,11 +1,13 @@
 import type { Context, Hono } from "hono";
+import { errorMessage } from "../../core/errors.js";
 import { isAllowed } from "../policy.js";
 import type { ChannelAdapter, ChannelContext, InboundMessage } from "../types.js";
 import { createGitHubApi, type GitHubThreadApi } from "./api.js";
 import { createGitHubAuth } from "./auth.js";
-import { type GitHubChannelConfig, parseGitHubConfig, permissionRank } from "./config.js";
+import { type GitHubChannelConfig, parseGitHubConfig } from "./config.js";
+import { createGate, type GitHubGate } from "./gate.js";
 import { parseDelivery } from "./parse.js";
-import { type Client, call, createClient, githubError, permissionOf } from "./rest.js";
+import { call, createClient, githubError } from "./rest.js";
 import { createSession } from "./session.js";
 import { createVerifier } from "./verify.js";
 
@@ -14,20 +16,24 @@ export { setupInstructions } from "./setup.js";
 
 export const WEBHOOK_PATH = "/channels/github/webhook";
 
-/**
- * `@openkoi stop` is handled here rather than by `ctx.receive`, after the ack: stopping someone's task needs the
- * same repository permission as starting one, and that is an API call.
- */
-async function stopFromComment(ctx: ChannelContext, client: Client, config: GitHubChannelConfig, message: InboundMessage): Promise<void> {
-  if (!isAllowed(ctx.policy, message.user, message.places)) return;
+/** `@openkoi stop` is handled here rather than by `ctx.receive`: the gate has already checked the repository permission. */
+function stopFromComment(ctx: ChannelContext, message: InboundMessage): "stopping" | "nothing to stop" {
+  if (!isAllowed(ctx.policy, message.user, message.places)) return "nothing to stop";
   const taskId = ctx.activeTaskInThread("github", message.thread);
-  if (!taskId) return;
-  const role = await permissionOf(client, message.thread.conversation, message.user);
-  if (permissionRank(role) < permissionRank(config.min_permission)) return;
+  if (!taskId) return "nothing to stop";
   ctx.cancelTask(taskId, `stopped by ${message.user} on GitHub`);
+  return "stopping";
 }
 
-function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; config: GitHubChannelConfig; api: GitHubThreadApi }): void {
+/** Unreachable permission API: nothing happened, and GitHub's "Recent Deliveries" shows a failure that can be redelivered. */
+function uncheckable(c: Context, ctx: ChannelContext, error: unknown): Response {
+  const message = `Could not check the commenter's permission, so nothing was run (${errorMessage(error)}). Redeliver this delivery once GitHub answers.`;
+  ctx.logger?.warn(`github: ${message}`);
+  c.header("Retry-After", "60");
+  return c.json({ error: { code: "UPSTREAM", message } }, 503);
+}
+
+function mountWebhook(app: Hono, deps: { ctx: ChannelContext; gate: GitHubGate; config: GitHubChannelConfig; api: GitHubThreadApi }): void {
   const verify = createVerifier(deps.config.webhook_secret);
   app.post(WEBHOOK_PATH, async (c: Context) => {
     const raw = await c.req.text();
@@ -44,9 +50,17 @@ function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; co
     }
     const parsed = parseDelivery(event, delivery, payload, deps.config);
     if (parsed.kind === "ignore") return c.json({ ok: true, ignored: parsed.reason });
+    // The first line of defence: below min_permission nothing visible happens (no reaction, comment or task row).
+    let standing: Awaited<ReturnType<GitHubGate["admit"]>>;
+    try {
+      standing = await deps.gate.admit(parsed.message, parsed.association);
+    } catch (error) {
+      return uncheckable(c, deps.ctx, error);
+    }
+    if (!standing.admitted) return c.json({ ok: true, ignored: standing.reason, explained: deps.gate.explain(parsed.message, deps.api) });
     if (parsed.stop) {
-      void stopFromComment(deps.ctx, deps.client, deps.config, parsed.message).catch(() => undefined);
-      return c.json({ ok: true, outcome: "stopping" }, 202);
+      const outcome = stopFromComment(deps.ctx, parsed.message);
+      return c.json({ ok: true, outcome }, outcome === "stopping" ? 202 : 200);
     }
     const outcome = await deps.ctx.receive(parsed.message, deps.api);
     return c.json({ ok: true, outcome: outcome.kind }, outcome.kind === "queued" ? 202 : 200);
@@ -63,7 +77,7 @@ export async function createChannel(raw: unknown, ctx: ChannelContext): Promise<
   return {
     name: "github",
     api,
-    mount: (app) => mountWebhook(app, { ctx, client, config, api }),
+    mount: (app) => mountWebhook(app, { ctx, gate: createGate({ config, client, ctx }), config, api }),
     prepare: session.prepare,
     finish: session.finish,
     async check() {

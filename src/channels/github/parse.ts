@@ -1,13 +1,14 @@
 import { z } from "zod";
 import type { ThreadRef } from "../../core/task.js";
 import type { InboundMessage } from "../types.js";
-import { type GitHubChannelConfig, permissionRank } from "./config.js";
+import type { GitHubChannelConfig } from "./config.js";
 import { type TriggerText, triggerText } from "./prompt.js";
 import { MARKER } from "./render.js";
 
-export type Parsed = { kind: "message"; message: InboundMessage; stop: boolean } | { kind: "ignore"; reason: string };
+/** `association` is the comment's `author_association` (absent for label/assignee events): the gate's first, free hint. */
+export type Parsed = { kind: "message"; message: InboundMessage; stop: boolean; association?: string } | { kind: "ignore"; reason: string };
 
-type ParseConfig = Pick<GitHubChannelConfig, "mention" | "label" | "assignee" | "min_permission">;
+type ParseConfig = Pick<GitHubChannelConfig, "mention" | "label" | "assignee">;
 
 const user = z.object({ login: z.string(), type: z.string().optional() });
 const repository = z.object({
@@ -45,8 +46,6 @@ const issueEvent = z.object({
 type Repository = z.infer<typeof repository>;
 
 const STOP_WORDS = new Set(["stop", "cancel", "/stop", "🛑"]);
-/** Owners, org members and collaborators: the only authors who can hold triage or better. */
-const TRUSTED_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 const SESSION_MARKER = /<!-- openkoi:issue=(\d+) -->/;
 export const BRANCH_PREFIX = "openkoi/";
 
@@ -81,25 +80,29 @@ function baseThread(repo: Repository, session: number, extra: Record<string, str
   };
 }
 
-function commentRequest(
-  body: string,
-  config: ParseConfig,
-  author: { login: string; type?: string; association?: string },
-): { request: string } | { ignore: string } {
+/** Who may trigger is not decided here: the gate (gate.ts) does that, before any side effect. */
+function commentRequest(body: string, config: ParseConfig, author: { type?: string }): { request: string } | { ignore: string } {
   if (author.type === "Bot") return { ignore: "a bot's comment" };
   if (body.includes(MARKER)) return { ignore: "openkoi's own comment" };
   if (!mentionsTrigger(body, config.mention)) return { ignore: "no trigger in the comment" };
-  if (permissionRank(config.min_permission) > permissionRank("read") && !TRUSTED_ASSOCIATIONS.has(author.association ?? "")) {
-    return { ignore: `${author.login} is not a collaborator (${author.association ?? "unknown"})` };
-  }
   return { request: stripTrigger(body, config.mention) };
 }
 
-function message(deliveryKey: string, repo: Repository, thread: ThreadRef, user: string, messageId: string, request: string, text: TriggerText): Parsed {
+function message(
+  deliveryKey: string,
+  repo: Repository,
+  thread: ThreadRef,
+  user: string,
+  messageId: string,
+  request: string,
+  text: TriggerText,
+  association?: string,
+): Parsed {
   const isStop = STOP_WORDS.has(request.trim().toLowerCase());
   return {
     kind: "message",
     stop: isStop,
+    ...(association !== undefined ? { association } : {}),
     message: {
       channel: "github",
       deliveryKey,
@@ -119,7 +122,7 @@ function fromIssueComment(deliveryKey: string, raw: unknown, config: ParseConfig
   if (!p.success) return { kind: "ignore", reason: "unexpected issue_comment payload" };
   const { issue: i, comment: c, repository: repo, sender } = p.data;
   if (p.data.action !== "created") return { kind: "ignore", reason: `issue_comment.${p.data.action}` };
-  const got = commentRequest(c.body ?? "", config, { login: sender.login, type: isBot(sender, c.user), association: c.author_association });
+  const got = commentRequest(c.body ?? "", config, { type: isBot(sender, c.user) });
   if ("ignore" in got) return { kind: "ignore", reason: got.ignore };
   const isPull = i.pull_request != null;
   const session = isPull ? Number(SESSION_MARKER.exec(i.body ?? "")?.[1] ?? i.number) : i.number;
@@ -141,7 +144,7 @@ function fromIssueComment(deliveryKey: string, raw: unknown, config: ParseConfig
     request: got.request,
   };
   if (session !== i.number) text.sessionIssue = session;
-  return message(deliveryKey, repo, thread, sender.login, String(c.id), got.request, text);
+  return message(deliveryKey, repo, thread, sender.login, String(c.id), got.request, text, c.author_association ?? "NONE");
 }
 
 function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfig): Parsed {
@@ -149,7 +152,7 @@ function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfi
   if (!p.success) return { kind: "ignore", reason: "unexpected pull_request_review_comment payload" };
   const { pull_request: pr, comment: c, repository: repo, sender } = p.data;
   if (p.data.action !== "created") return { kind: "ignore", reason: `pull_request_review_comment.${p.data.action}` };
-  const got = commentRequest(c.body ?? "", config, { login: sender.login, type: isBot(sender, c.user), association: c.author_association });
+  const got = commentRequest(c.body ?? "", config, { type: isBot(sender, c.user) });
   if ("ignore" in got) return { kind: "ignore", reason: got.ignore };
   const sameRepo = pr.head.repo?.full_name === repo.full_name;
   const own = sameRepo ? new RegExp(`^${BRANCH_PREFIX}(\\d+)-`).exec(pr.head.ref) : null;
@@ -175,7 +178,7 @@ function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfi
   };
   if (c.path && c.diff_hunk) text.review = { path: c.path, diffHunk: c.diff_hunk };
   if (session !== pr.number) text.sessionIssue = session;
-  return message(deliveryKey, repo, baseThread(repo, session, extra), sender.login, String(c.id), got.request, text);
+  return message(deliveryKey, repo, baseThread(repo, session, extra), sender.login, String(c.id), got.request, text, c.author_association ?? "NONE");
 }
 
 function fromIssueEvent(deliveryKey: string, raw: unknown, config: ParseConfig): Parsed {

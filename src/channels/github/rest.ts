@@ -71,10 +71,10 @@ export function splitRepo(fullName: string): { owner: string; repo: string } {
 }
 
 /** The commenter's role on the repository (`role_name` is finer than `permission`: it knows triage and maintain). */
-export async function permissionOf(client: Client, fullName: string, username: string): Promise<string> {
+export async function permissionOf(client: Client, fullName: string, username: string, signal?: AbortSignal): Promise<string> {
   const octokit = await client(fullName);
   try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...splitRepo(fullName), username });
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...splitRepo(fullName), username, request: { signal } });
     const role = (data as { role_name?: string }).role_name;
     return role && ["read", "triage", "write", "maintain", "admin"].includes(role) ? role : data.permission;
   } catch (error) {

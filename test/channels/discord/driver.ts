@@ -1,10 +1,27 @@
 /** Drives the Discord fake the way Discord would, and reads back what the hub sent, named by contract threads. */
 import type { ChannelDriver, ChannelUnderTest, PlatformMessage } from "../../contracts/channel-contract.js";
 import { BOT_ID, type DiscordFake, HUMAN, interaction, type StoredMessage, startDiscordFake, userMessage, visibleText } from "../../fakes/discord-fake.js";
+import { waitFor } from "../../fakes/http.js";
 import { startHubHarness } from "../../helpers/hub-harness.js";
 
 export function discordConfig(fake: DiscordFake, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { bot_token: fake.token, application_id: fake.applicationId, public_key: fake.publicKeyHex, api_url: fake.apiUrl, ...extra };
+}
+
+/** A bot message as Discord sends it inside a reply (`referenced_message`). */
+function botMessage(m: StoredMessage): Record<string, unknown> {
+  return {
+    id: m.id,
+    channel_id: m.channel_id,
+    author: { id: BOT_ID, username: "koibot", discriminator: "0", bot: true },
+    content: "",
+    message_reference: m.body.message_reference,
+    type: m.body.message_reference ? 19 : 0,
+    timestamp: new Date().toISOString(),
+    mentions: [],
+    embeds: [],
+    attachments: [],
+  };
 }
 
 export function createDriver(fake: DiscordFake, hubUrl: () => string): ChannelDriver {
@@ -18,11 +35,16 @@ export function createDriver(fake: DiscordFake, hubUrl: () => string): ChannelDr
   const view = (m: StoredMessage): PlatformMessage => ({ id: m.id, thread: threadOf(m), text: visibleText(m.body) });
   return {
     async mention({ text, deliveryId, user, thread }) {
-      const id = messageIds.get(deliveryId) ?? fake.nextId();
+      const known = messageIds.get(deliveryId);
+      const id = known ?? fake.nextId();
+      // In a channel each mention starts its own thread; writing again in a thread means replying to the bot there.
+      const continues = !known && [...threadOfTrigger.values()].includes(thread);
+      const answer = continues ? await waitFor(() => fake.posts.find((p) => threadOf(p) === thread), 5000, `the bot's message in ${thread}`) : undefined;
       messageIds.set(deliveryId, id);
       threadOfTrigger.set(id, thread);
       const author = user ? { ...HUMAN, id: user, username: user } : HUMAN;
-      await fake.dispatch("MESSAGE_CREATE", userMessage({ id, content: `<@${BOT_ID}> ${text}`, mentionBot: true, author }));
+      const replyTo = answer ? { replyTo: botMessage(answer) } : {};
+      await fake.dispatch("MESSAGE_CREATE", userMessage({ id, content: `<@${BOT_ID}> ${text}`, mentionBot: true, author, ...replyTo }));
       return {};
     },
     async forged({ text }) {

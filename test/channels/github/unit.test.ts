@@ -12,7 +12,7 @@ import { ConfigError, VerificationError } from "../../../src/core/errors.js";
 import type { RichMessage } from "../../../src/core/rich-message.js";
 import { fixture, issueCommentPayload } from "../../fakes/github-trigger-fake.js";
 
-const config = { mention: "openkoi", min_permission: "write" as const, label: undefined, assignee: undefined };
+const config = { mention: "openkoi", label: undefined, assignee: undefined };
 const sign = (secret: string, raw: string) => `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
 
 describe("verify", () => {
@@ -67,16 +67,13 @@ describe("parse", () => {
     expect(parseDelivery("issue_comment", "g", issueCommentPayload({ ...repo, issue: 1, body: "@openkoi x", senderType: "Bot" }), config)).toMatchObject({
       reason: "a bot's comment",
     });
-    expect(parseDelivery("issue_comment", "g", issueCommentPayload({ ...repo, issue: 1, body: "@openkoi x", association: "CONTRIBUTOR" }), config).kind).toBe(
-      "ignore",
-    );
-    // With min_permission = read anyone who can comment may ask.
+    // Who may ask is the gate's decision (before any side effect); the parser passes the association on as its hint.
     expect(
-      parseDelivery("issue_comment", "g", issueCommentPayload({ ...repo, issue: 1, body: "@openkoi x", association: "NONE" }), {
-        ...config,
-        min_permission: "read",
-      }).kind,
-    ).toBe("message");
+      parseDelivery("issue_comment", "g", issueCommentPayload({ ...repo, issue: 1, body: "@openkoi x", association: "CONTRIBUTOR" }), config),
+    ).toMatchObject({
+      kind: "message",
+      association: "CONTRIBUTOR",
+    });
     expect(parseDelivery("push", "g", {}, config)).toMatchObject({ kind: "ignore", reason: "event push is not handled" });
   });
 

@@ -15,9 +15,14 @@ function driverFor(hub: TelegramHub): ChannelDriver {
     if (!deliveries.has(deliveryId)) deliveries.set(deliveryId, 500 + deliveries.size);
     return deliveries.get(deliveryId) as number;
   };
+  /** A group's thread is a reply chain: later messages in a contract thread reply to its first one. */
+  const roots = new Map<string, number>();
   const mentionUpdate = (input: { text: string; deliveryId: string; user?: string; thread: string }) => {
     const id = updateIdOf(input.deliveryId);
-    return messageUpdate(id, { chatId: chatOf(input.thread), messageId: id + 10, text: input.text, user: input.user, mention: true });
+    const root = roots.get(input.thread) ?? id + 10;
+    roots.set(input.thread, root);
+    const replyTo = root === id + 10 ? {} : { replyTo: { message_id: root } };
+    return messageUpdate(id, { chatId: chatOf(input.thread), messageId: id + 10, text: input.text, user: input.user, mention: true, ...replyTo });
   };
   const view = (m: StoredMessage): PlatformMessage => ({ id: `${m.chat_id}:${m.message_id}`, thread: threadOf(m.chat_id), text: visibleText(m) });
   return {
