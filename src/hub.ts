@@ -17,6 +17,7 @@ import { errorMessage, InterruptedError, OpenKoiError } from "./core/errors.js";
 import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
 import { createLogger, type Logger, type LogLevel, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
+import { createRateLimiter } from "./core/rate-limiter.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import type { LoadedIntegration } from "./integrations/index.js";
@@ -36,6 +37,8 @@ export interface Hub {
   integrations: LoadedIntegration[];
   /** Per-origin hooks around a task (set when channels load; e.g. GitHub's worktree and pull request). */
   taskHooks: Map<string, Pick<ChannelAdapter, "prepare" | "finish">>;
+  /** The clock of the request and message rate limits (tests inject one). */
+  now: () => number;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
   /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
@@ -48,6 +51,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
+  /** The clock of the rate limits; Date.now when absent. */
+  now?: () => number;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -133,6 +138,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
   const { createReplySink } = await import("./channels/reply-sink.js");
   const workspace = resolve(hub.config.server.workspace ?? process.cwd());
   const defaults = { maxIterations: hub.config.iteration.max_iterations, qualityThreshold: hub.config.iteration.quality_threshold, workspace };
+  const messageRate = createRateLimiter({ capacity: hub.config.limits.chat_messages_per_minute, windowMs: 60_000, now: hub.now });
   const adapters = await loadChannels(
     configs,
     (channel, policy) =>
@@ -144,6 +150,7 @@ async function wireChannels(hub: Hub, server: ServerHandle) {
         submit: server.submit,
         cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
         defaults,
+        messageRate,
       }),
     hub.logger,
   );
@@ -179,6 +186,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>)
       : [],
     taskHooks: new Map(),
+    now: options.now ?? Date.now,
     async runTask(request, sinks, signal) {
       const request_ = { ...request, workspace: resolve(request.workspace) };
       const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateFiles.sink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>

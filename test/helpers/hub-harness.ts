@@ -42,7 +42,12 @@ export function sentToModel(harness: HubHarness, marker: string): string {
   return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
 }
 
-export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<HubHarness> {
+/** `options.now`: the clock of the hub's rate limits (a test advances it instead of waiting). */
+export async function startHubHarness(
+  raw: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+  options: { now?: () => number } = {},
+): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");
   mkdirSync(home, { recursive: true });
@@ -55,7 +60,7 @@ export async function startHubHarness(raw: Record<string, unknown> = {}, env: Re
     { models: { executor: "openai/gpt-4.1" }, server: { workspace, shutdown_grace_seconds: 1 }, api: { port: 0 }, evaluation: { run_tests: false }, ...raw },
     fullEnv,
   );
-  const hub = await createHub({ env: fullEnv, config });
+  const hub = await createHub({ env: fullEnv, config, now: options.now });
   const server = await startServer(hub, { port: 0, channels: hub.channels, webhookOptions: { baseDelayMs: 20 } });
   return {
     hub,
