@@ -17,6 +17,7 @@ import { errorMessage, InterruptedError, OpenKoiError } from "./core/errors.js";
 import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
 import { createLogger, type Logger, type LogLevel, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
+import { createRateLimiter } from "./core/rate-limiter.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import type { LoadedIntegration } from "./integrations/index.js";
@@ -36,6 +37,8 @@ export interface Hub {
   integrations: LoadedIntegration[];
   /** Per-origin hooks around a task (set when channels load; e.g. GitHub's worktree and pull request). */
   taskHooks: Map<string, Pick<ChannelAdapter, "prepare" | "finish">>;
+  /** The clock of the request and message rate limits (tests inject one). */
+  now: () => number;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
   /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
@@ -50,8 +53,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
-  /** The clock channels use for per-day rules (tests move it); the wall clock by default. */
-  now?: () => Date;
+  /** The hub's clock (rate limits, per-day rules; tests move it); Date.now when absent. */
+  now?: () => number;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -115,7 +118,7 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   };
 }
 
-async function wireChannels(hub: Hub, server: ServerHandle, now?: () => Date) {
+async function wireChannels(hub: Hub, server: ServerHandle) {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
   if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
@@ -124,6 +127,7 @@ async function wireChannels(hub: Hub, server: ServerHandle, now?: () => Date) {
   const { createReplySink } = await import("./channels/reply-sink.js");
   const workspace = resolve(hub.config.server.workspace ?? process.cwd());
   const defaults = { maxIterations: hub.config.iteration.max_iterations, qualityThreshold: hub.config.iteration.quality_threshold, workspace };
+  const messageRate = createRateLimiter({ capacity: hub.config.limits.chat_messages_per_minute, windowMs: 60_000, now: hub.now });
   const adapters = await loadChannels(
     configs,
     (channel, policy) =>
@@ -136,7 +140,8 @@ async function wireChannels(hub: Hub, server: ServerHandle, now?: () => Date) {
         submit: server.submit,
         cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
         defaults,
-        now,
+        now: hub.now,
+        messageRate,
       }),
     hub.logger,
   );
@@ -172,6 +177,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>)
       : [],
     taskHooks: new Map(),
+    now: options.now ?? Date.now,
     async runTask(request, sinks, signal) {
       const request_ = { ...request, workspace: resolve(request.workspace) };
       const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateFiles.sink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
@@ -208,7 +214,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       return outcome;
     },
     currentTask: () => readCurrentTask(paths.stateDir),
-    channels: (server) => wireChannels(hub, server, options.now),
+    channels: (server) => wireChannels(hub, server),
     close() {
       stateFiles.flush();
       store.close();

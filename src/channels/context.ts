@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { errorMessage } from "../core/errors.js";
+import { errorMessage, LimitExceededError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
+import type { RateLimiter } from "../core/rate-limiter.js";
 import type { TaskRequest, ThreadRef } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import { type ChannelPolicy, isAllowed } from "./policy.js";
@@ -35,8 +36,19 @@ export interface ChannelContextDeps {
   submit(request: TaskRequest, options: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   cancel(taskId: string, reason: string): boolean;
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
-  /** For per-day rules; the wall clock unless a test pins it. */
-  now?: () => Date;
+  /** For per-day rules (ms since the epoch); the wall clock unless a test moves it. */
+  now?: () => number;
+  /** Messages per user ([limits].chat_messages_per_minute), shared by every channel; unlimited when absent. */
+  messageRate?: RateLimiter;
+}
+
+/** Over the rate: one reply the first time, then silence until the user's window has room again. */
+function rateRefusal(deps: ChannelContextDeps, message: InboundMessage): { reply?: string } | undefined {
+  const decision = deps.messageRate?.take(`${deps.channel}:${message.user}`);
+  if (!decision || decision.allowed) return undefined;
+  const seconds = Math.ceil(decision.retryAfterMs / 1000);
+  if (!decision.firstRefusal) return {};
+  return { reply: `You are sending messages faster than openkoi takes them (limits.chat_messages_per_minute); I will read yours again in ${seconds} s.` };
 }
 
 function budgetRefusal(deps: ChannelContextDeps, message: InboundMessage, key: string): string | undefined {
@@ -72,7 +84,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
     activeTaskInThread: (name, thread) => store.threads.active(threadKey(name, thread)),
     cancelTask: (taskId, reason) => deps.cancel(taskId, reason),
     claimOnce: (key) => store.claimDelivery(`${channel}:once:${key}`),
-    now: () => (deps.now ?? (() => new Date()))(),
+    now: deps.now ?? Date.now,
 
     async receive(message: InboundMessage, api: ThreadApi): Promise<ReceiveOutcome> {
       if (!message.addressed && !ctx.isEngaged(channel, message.thread)) return { kind: "ignored", reason: "not addressed to the bot" };
@@ -89,6 +101,11 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         const taskId = store.threads.active(key);
         if (taskId && store.claimDelivery(`${channel}:${message.deliveryKey}`)) deps.cancel(taskId, `stopped by ${message.user} in the thread`);
         return { kind: "stopped", taskId };
+      }
+      const limited = rateRefusal(deps, message);
+      if (limited) {
+        if (limited.reply) reply(limited.reply);
+        return { kind: "refused", reason: "rate limited" };
       }
       const refusal = budgetRefusal(deps, message, key);
       if (refusal) {
@@ -107,7 +124,16 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
         origin: { kind: channel as TaskRequest["origin"]["kind"], user: message.user, thread: message.thread },
         workspace: policy.workspace ?? defaults.workspace,
       };
-      const { taskId, created } = await deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
+      let submitted: { taskId: string; created: boolean };
+      try {
+        submitted = await deps.submit(request, { concurrencyKey: key, deliveryKey: `${channel}:${message.deliveryKey}` });
+      } catch (error) {
+        // A description too long or a full queue: the intake's message is the reply (its claim was rolled back).
+        if (!(error instanceof LimitExceededError)) throw error;
+        reply(error.message);
+        return { kind: "refused", reason: error.code };
+      }
+      const { taskId, created } = submitted;
       if (!created) return { kind: "duplicate", taskId };
       if (message.messageId && api.react) later("reaction", api.react(message.thread, message.messageId, "eyes"));
       return { kind: "queued", taskId };

@@ -62,7 +62,7 @@ export interface ChannelContext {
   /** Durable "at most once" (survives a restart): true the first time `key` is claimed. Absent in some unit tests. */
   claimOnce?(key: string): boolean;
   /** The hub's clock for per-day rules (tests move it). */
-  now?(): Date;
+  now?(): number;
 }
 
 export type ReceiveOutcome =

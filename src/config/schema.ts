@@ -97,6 +97,24 @@ const server = z
   })
   .prefault({});
 
+/** Bounded resources: every origin (API, chat, GitHub) meets the same limits, enforced where its task enters. */
+const limits = z
+  .strictObject({
+    /** The longest task description, in characters, from any origin. */
+    max_description_chars: z.number().int().min(1).max(1_000_000).default(32_768),
+    /** Queued (not yet started) tasks one submitter may have: an API token or client, a chat or GitHub user. */
+    max_queued_per_submitter: z.number().int().min(1).default(100),
+    /** Queued tasks one chat thread or issue may have. */
+    max_queued_per_thread: z.number().int().min(1).default(10),
+    /** API requests per minute per token (per client address when there is no token), bursts up to the same number. */
+    api_requests_per_minute: z.number().int().min(1).default(600),
+    /** Messages to the bot per minute per chat user; the excess is answered once, then ignored until the window passes. */
+    chat_messages_per_minute: z.number().int().min(1).default(20),
+    /** Task listings cut each description to this many characters (flagged); GET /api/v1/tasks/{id} has it whole. */
+    list_description_chars: z.number().int().min(1).default(500),
+  })
+  .prefault({});
+
 function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: name });
@@ -132,6 +150,7 @@ export const configSchema = z
     api,
     server,
     digest,
+    limits,
     /** Each channel validates its own table when it loads (src/channels/<name>/config.ts). */
     channels: z.partialRecord(z.enum(["slack", "discord", "teams", "telegram", "github"]), z.record(z.string(), z.unknown())).default({}),
     /** Each integration validates its own table when it loads (src/integrations/<name>/config.ts). */
@@ -142,3 +161,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof provider>;
 export type DigestConfig = z.infer<typeof digest>;
+export type LimitsConfig = z.infer<typeof limits>;

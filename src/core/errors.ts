@@ -80,3 +80,18 @@ export class RateLimitedError extends OpenKoiError {
     super("RATE_LIMITED", message);
   }
 }
+
+/**
+ * A limit of ours was reached (a description too long, too many queued tasks, too many requests): the API answers
+ * `status` (413 or 429, with Retry-After when `retryAfterMs` is set), a chat gets `message` as its one reply.
+ */
+export class LimitExceededError extends OpenKoiError {
+  constructor(
+    code: "DESCRIPTION_TOO_LONG" | "TOO_MANY_QUEUED" | "RATE_LIMITED",
+    message: string,
+    readonly status: 413 | 429,
+    readonly retryAfterMs?: number,
+  ) {
+    super(code, message);
+  }
+}

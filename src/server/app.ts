@@ -1,8 +1,10 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { LimitExceededError } from "../core/errors.js";
 import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { ApiError, errorBody, statusOf } from "./http-error.js";
+import { clientKey, rateLimit } from "./rate-limit.js";
 import { statusRoutes } from "./routes/status.js";
 import { taskRoutes } from "./routes/tasks.js";
 
@@ -27,12 +29,19 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   app.get("/health", health);
   app.get("/api/v1/health", health);
   app.use("/api/v1/*", bearerAuth(deps.token));
+  if (deps.apiRate)
+    app.use(
+      "/api/v1/*",
+      rateLimit(deps.apiRate, (c) => clientKey(c, deps.token)),
+    );
   app.route("/api/v1/tasks", taskRoutes(deps));
   app.route("/api/v1", statusRoutes(deps));
   for (const mount of mounts) mount(app);
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
   app.onError((error, c) => {
     const status = statusOf(error);
+    if (error instanceof LimitExceededError && error.retryAfterMs !== undefined)
+      c.header("Retry-After", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     return c.json(errorBody(error), status as 400);
   });
   return app;

@@ -1,3 +1,4 @@
+import type { RateLimiter } from "../core/rate-limiter.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { EventBus } from "./bus.js";
@@ -19,6 +20,10 @@ export interface AppDeps {
   allowedWorkspaces: string[];
   models: Record<string, string | undefined>;
   currentTask(): unknown;
+  /** Requests per client ([limits].api_requests_per_minute); unlimited when absent. */
+  apiRate?: RateLimiter;
+  /** [limits].list_description_chars: listings cut longer descriptions. */
+  listDescriptionChars: number;
   /** Cancels a running (here) or queued task; "not_cancellable" when it runs in another process. */
   cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }

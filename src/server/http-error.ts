@@ -1,4 +1,4 @@
-import { ConfigError, NotFoundError, OpenKoiError, UsageError, VerificationError } from "../core/errors.js";
+import { ConfigError, LimitExceededError, NotFoundError, OpenKoiError, UsageError, VerificationError } from "../core/errors.js";
 
 /** An error with an HTTP status, rendered as `{"error": {"code", "message"}}`. */
 export class ApiError extends OpenKoiError {
@@ -12,7 +12,7 @@ export class ApiError extends OpenKoiError {
 }
 
 export function statusOf(error: unknown): number {
-  if (error instanceof ApiError) return error.status;
+  if (error instanceof ApiError || error instanceof LimitExceededError) return error.status;
   if (error instanceof VerificationError) return 401;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof UsageError || error instanceof ConfigError) return 400;

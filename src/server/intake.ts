@@ -1,3 +1,4 @@
+import { LimitExceededError } from "../core/errors.js";
 import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
@@ -52,11 +53,37 @@ function createGroupCommit(
     });
 }
 
+/** The intake's share of `[limits]`: one check for every origin (API, chat, GitHub). */
+export interface IntakeLimits {
+  maxDescriptionChars: number;
+  maxQueuedPerSubmitter: number;
+  maxQueuedPerThread: number;
+}
+
+/** Code points, not UTF-16 units, so an emoji counts once; stops counting past the limit. */
+function charCount(text: string, stopAfter: number): number {
+  if (text.length <= stopAfter) return [...text].length;
+  let n = 0;
+  for (const _ of text) if (++n > stopAfter) break;
+  return n;
+}
+
+export function checkDescription(description: string, max: number): void {
+  if (charCount(description, max) <= max) return;
+  const n = [...description].length;
+  throw new LimitExceededError("DESCRIPTION_TOO_LONG", `Your message is ${n} characters; the limit is ${max} (limits.max_description_chars).`, 413);
+}
+
+/** A chat or GitHub user is the submitter; an API route names its client itself. */
+function submitterOf(request: TaskRequest, options: EnqueueOptions | undefined): string {
+  return options?.submitter ?? `${request.origin.kind}:${request.origin.user ?? ""}`;
+}
+
 /**
  * How every origin hands the hub a task, and takes one back: `submit` stores it (task row and its queued event,
  * group-committed) before resolving; `cancel` stops it where it runs or before it starts.
  */
-export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
+export function createIntake(store: Store, runner: Runner, sinks: EventSink[], limits: IntakeLimits) {
   // One commit per accepted task: the row and its first event (the queued event every view replays).
   const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
     const result = store.queue.enqueue(request, enqueue);
@@ -65,10 +92,15 @@ export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
       : undefined;
     return { ...result, queued };
   });
-  const submit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
+  const commit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
     for (const sink of sinks) sink(queued);
     runner.notify(key);
   });
+  const submit = async (request: TaskRequest, options?: EnqueueOptions) => {
+    checkDescription(request.description, limits.maxDescriptionChars);
+    const maxQueued = { perSubmitter: limits.maxQueuedPerSubmitter, perThread: limits.maxQueuedPerThread };
+    return commit(request, { ...options, submitter: submitterOf(request, options), maxQueued });
+  };
   const cancel = (taskId: string, reason: string) => {
     if (runner.cancel(taskId, reason)) return "cancelling" as const;
     const task = store.getTask(taskId);

@@ -3,6 +3,7 @@ import type { ServerType } from "@hono/node-server";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { EventSink } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
+import { createRateLimiter } from "../core/rate-limiter.js";
 import type { TaskRequest } from "../core/task.js";
 import { packageVersion } from "../core/version.js";
 import type { Hub } from "../hub.js";
@@ -81,7 +82,12 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     run: (request, signal) => hub.runTask(request, sinks, signal),
     logger,
   });
-  const { submit, cancel } = createIntake(store, runner, sinks);
+  const { limits } = config;
+  const { submit, cancel } = createIntake(store, runner, sinks, {
+    maxDescriptionChars: limits.max_description_chars,
+    maxQueuedPerSubmitter: limits.max_queued_per_submitter,
+    maxQueuedPerThread: limits.max_queued_per_thread,
+  });
   const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
   sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());
@@ -99,6 +105,8 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: hub.currentTask,
       cancel,
+      apiRate: createRateLimiter({ capacity: limits.api_requests_per_minute, windowMs: 60_000, now: hub.now }),
+      listDescriptionChars: limits.list_description_chars,
     },
     channels.mounts,
   );

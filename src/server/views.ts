@@ -18,6 +18,20 @@ export function taskSummaryJson(t: TaskRecord) {
   };
 }
 
+/** A cut at `max` code points, flagged; the task's own endpoint (taskDetailJson) has the whole text. */
+export function truncatedText(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const points = [...text.slice(0, max * 2)];
+  if (points.length <= max && text.length <= max * 2) return { text, truncated: false };
+  return { text: `${points.slice(0, max).join("")}…`, truncated: true };
+}
+
+/** A listing's item: bounded whatever the task holds (60 tasks of 900 KB once made one listing 27 MB). */
+export function taskListItemJson(t: TaskRecord, maxDescriptionChars: number) {
+  const { text, truncated } = truncatedText(t.request.description, maxDescriptionChars);
+  return { ...taskSummaryJson(t), description: text, description_truncated: truncated };
+}
+
 export function taskDetailJson(d: TaskDetail) {
   const t = d.task;
   return {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EventSink, TaskEvent } from "../core/events.js";
 import { writeFileAtomic } from "../core/fs.js";
@@ -49,13 +49,17 @@ export function historyFile(stateDir: string): string {
 function appendHistory(stateDir: string, entry: HistoryEntry, lines: { count?: number }): void {
   const file = historyFile(stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  if (lines.count === undefined) lines.count = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+  if (lines.count === undefined) {
+    lines.count = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+    // Task descriptions are private: a history left 0644 by an older openkoi is closed once per process.
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
   if (lines.count >= MAX_HISTORY_LINES || (existsSync(file) && statSync(file).size > MAX_HISTORY_BYTES)) {
     const kept = readFileSync(file, "utf8").split("\n").filter(Boolean).slice(-KEEP_HISTORY_LINES);
-    writeFileSync(file, `${kept.join("\n")}\n`);
+    writeFileAtomic(file, `${kept.join("\n")}\n`, 0o600);
     lines.count = kept.length;
   }
-  appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   lines.count += 1;
 }
 

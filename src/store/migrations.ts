@@ -133,6 +133,17 @@ CREATE TABLE kv (
 );
 `,
   },
+  {
+    version: 2,
+    name: "task_submitter",
+    // Who queued a task (an API token or client, a chat or GitHub user), so per-submitter queue limits are one
+    // index lookup; partial, so only queued rows (a few) are in it however large the history grows. Per-thread counts
+    // use tasks_concurrency (concurrency_key, status).
+    sql: `
+ALTER TABLE tasks ADD COLUMN submitter TEXT;
+CREATE INDEX tasks_queued_submitter ON tasks (submitter) WHERE status = 'queued';
+`,
+  },
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once cannot both apply one. */

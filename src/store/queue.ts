@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { OpenKoiError } from "../core/errors.js";
+import { LimitExceededError, OpenKoiError } from "../core/errors.js";
 import { isProcessAlive } from "../core/process.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../core/task.js";
 import { type Clock, createDeliveryLog } from "./deliveries.js";
@@ -12,7 +12,14 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
   /** A platform delivery id, claimed in the same transaction as the task is stored. */
   deliveryKey?: string;
+  /** Who queued it: an API token or client, a chat or GitHub user (counted against `maxQueued.perSubmitter`). */
+  submitter?: string;
+  /** Refuse (TOO_MANY_QUEUED) when this submitter, or this concurrency key (a chat thread), already has so many queued. */
+  maxQueued?: { perSubmitter?: number; perThread?: number };
 }
+
+/** How long a refused submitter is told to wait: the queue drains at the pace of the agent, not of a clock. */
+export const QUEUE_FULL_RETRY_MS = 30_000;
 
 export interface TaskQueue {
   /** Durably stores a queued task before returning. A known id, idempotency key or delivery key → the existing task, created=false. */
@@ -31,6 +38,11 @@ export interface TaskQueue {
 
 const MAX_ATTEMPTS = 2;
 
+// Both counts stop at the limit (LIMIT in the subquery) and read only an index of queued rows (tasks_queued_submitter,
+// tasks_concurrency), so they cost the same on a 100k-task history as on an empty one.
+export const QUEUED_BY_SUBMITTER_SQL = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks WHERE submitter = ? AND status = 'queued' LIMIT ?)";
+export const QUEUED_BY_KEY_SQL = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks WHERE concurrency_key = ? AND status = 'queued' LIMIT ?)";
+
 function statements(db: Database.Database) {
   return {
     exists: db.prepare("SELECT 1 FROM tasks WHERE id = ?"),
@@ -48,10 +60,25 @@ function statements(db: Database.Database) {
     interrupt: db.prepare(`UPDATE tasks SET status = 'interrupted', finished_at = ?, error_code = 'INTERRUPTED',
       error_message = ? WHERE id = ?`),
     depth: db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'queued'"),
+    queuedBySubmitter: db.prepare(QUEUED_BY_SUBMITTER_SQL),
+    queuedByKey: db.prepare(QUEUED_BY_KEY_SQL),
   };
 }
 
 type Statements = ReturnType<typeof statements>;
+
+function checkQueueLimits(s: Statements, request: TaskRequest, opts: EnqueueOptions): void {
+  const { perSubmitter, perThread } = opts.maxQueued ?? {};
+  const full = (stmt: Database.Statement, key: string, max: number) => (stmt.get(key, max) as { n: number }).n >= max;
+  if (perSubmitter !== undefined && opts.submitter && full(s.queuedBySubmitter, opts.submitter, perSubmitter)) {
+    const message = `You already have ${perSubmitter} tasks waiting (the limit is ${perSubmitter}, limits.max_queued_per_submitter); wait for some to start, then try again.`;
+    throw new LimitExceededError("TOO_MANY_QUEUED", message, 429, QUEUE_FULL_RETRY_MS);
+  }
+  if (perThread !== undefined && request.origin.thread && opts.concurrencyKey && full(s.queuedByKey, opts.concurrencyKey, perThread)) {
+    const message = `This thread already has ${perThread} tasks waiting (the limit is ${perThread}, limits.max_queued_per_thread); wait for some to start, then try again.`;
+    throw new LimitExceededError("TOO_MANY_QUEUED", message, 429, QUEUE_FULL_RETRY_MS);
+  }
+}
 type RunningRow = { id: string; attempts: number; runner: string; runner_pid: number | null };
 
 function recoverRunning(s: Statements, now: Clock, mode: "retry" | "fail"): { requeued: string[]; interrupted: string[] } {
@@ -84,8 +111,10 @@ export function createTaskQueue(db: Database.Database, now: Clock): TaskQueue {
     if (opts.deliveryKey && !deliveries.claim(opts.deliveryKey, request.id)) {
       return { taskId: deliveries.taskOf(opts.deliveryKey) ?? request.id, created: false };
     }
-    const { concurrencyKey, idempotencyKey } = opts;
-    insert(request, { status: "queued", runner: "queue", at: now().toISOString(), concurrencyKey, idempotencyKey });
+    // After the duplicate checks (a redelivery is a duplicate, not a new task); throwing rolls the claim back.
+    checkQueueLimits(s, request, opts);
+    const { concurrencyKey, idempotencyKey, submitter } = opts;
+    insert(request, { status: "queued", runner: "queue", at: now().toISOString(), concurrencyKey, idempotencyKey, submitter });
     return { taskId: request.id, created: true };
   });
 

@@ -145,15 +145,17 @@ export interface NewTask {
   at: string;
   concurrencyKey?: string;
   idempotencyKey?: string;
+  /** Who queued it (per-submitter queue limits). */
+  submitter?: string;
 }
 
 /** Returns an inserter; a `direct` task (run in-process by the CLI) records its pid so recovery can tell it from a crash. */
 export function createTaskInserter(db: Database.Database): (request: TaskRequest, init: NewTask) => void {
   const insert = db.prepare(`INSERT INTO tasks (id, description, status, origin_kind, origin_json, workspace,
-    options_json, metadata_json, context, model, concurrency_key, idempotency_key, runner, runner_pid, attempts,
+    options_json, metadata_json, context, model, concurrency_key, idempotency_key, submitter, runner, runner_pid, attempts,
     created_at, started_at)
     VALUES (@id, @description, @status, @originKind, @originJson, @workspace, @optionsJson, @metadataJson, @context,
-    @model, @concurrencyKey, @idempotencyKey, @runner, @runnerPid, @attempts, @createdAt, @startedAt)`);
+    @model, @concurrencyKey, @idempotencyKey, @submitter, @runner, @runnerPid, @attempts, @createdAt, @startedAt)`);
   return (request, init) => {
     const running = init.status === "running";
     insert.run({
@@ -169,6 +171,7 @@ export function createTaskInserter(db: Database.Database): (request: TaskRequest
       model: request.options.model ?? null,
       concurrencyKey: init.concurrencyKey ?? null,
       idempotencyKey: init.idempotencyKey ?? null,
+      submitter: init.submitter ?? null,
       runner: init.runner,
       runnerPid: init.runner === "direct" ? process.pid : null,
       attempts: running ? 1 : 0,

@@ -42,10 +42,11 @@ export function sentToModel(harness: HubHarness, marker: string): string {
   return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
 }
 
+/** `options.now`: the hub's clock (rate limits, per-day rules; a test advances it instead of waiting). */
 export async function startHubHarness(
   raw: Record<string, unknown> = {},
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => number } = {},
 ): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");

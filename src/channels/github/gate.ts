@@ -27,7 +27,7 @@ const issueOf = (message: InboundMessage) => message.thread.extra?.reply_to ?? m
 
 export function createGate(deps: { config: GitHubChannelConfig; client: Client; ctx: ChannelContext }): GitHubGate {
   const { config, client, ctx } = deps;
-  const now = () => ctx.now?.() ?? new Date();
+  const now = () => ctx.now?.() ?? Date.now();
   const admitted = new Map<string, number>();
   const minimum = permissionRank(config.min_permission);
 
@@ -40,18 +40,18 @@ export function createGate(deps: { config: GitHubChannelConfig; client: Client; 
         return { admitted: false, reason: `${user} is not a collaborator (${association})` };
       }
       const key = `${repo}\n${user.toLowerCase()}`;
-      if ((admitted.get(key) ?? 0) > now().getTime()) return { admitted: true };
+      if ((admitted.get(key) ?? 0) > now()) return { admitted: true };
       const role = await permissionOf(client, repo, user, AbortSignal.timeout(CHECK_TIMEOUT_MS));
       if (permissionRank(role) < minimum) return { admitted: false, reason: `${user} has ${role} permission on ${repo}` };
       admitted.delete(key);
-      admitted.set(key, now().getTime() + ADMITTED_MS);
+      admitted.set(key, now() + ADMITTED_MS);
       if (admitted.size > REMEMBERED) admitted.delete(admitted.keys().next().value as string);
       return { admitted: true };
     },
 
     explain(message, api) {
       if (config.untrusted !== "explain" || !ctx.claimOnce) return false;
-      const day = now().toISOString().slice(0, 10);
+      const day = new Date(now()).toISOString().slice(0, 10);
       const repo = message.thread.conversation;
       if (!ctx.claimOnce(`explain:${repo}#${issueOf(message)}:${message.user.toLowerCase()}:${day}`)) return false;
       const text = `${message.user}: openkoi takes requests on ${repo} only from collaborators with ${config.min_permission} permission or more, so this was not run. (openkoi says this once a day.)`;

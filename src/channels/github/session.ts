@@ -76,7 +76,7 @@ export function createSession(deps: SessionDeps) {
     const remote: GitOptions = { gitDir: repoDir };
     if (!existsSync(join(repoDir, "HEAD"))) {
       rmSync(repoDir, { recursive: true, force: true });
-      mkdirSync(repoDir, { recursive: true });
+      mkdirSync(repoDir, { recursive: true, mode: 0o700 });
       await git(["init", "--bare", "--quiet", repoDir]);
       await git(["remote", "add", "origin", url], remote);
     } else await git(["remote", "set-url", "origin", url], remote);
@@ -98,7 +98,7 @@ export function createSession(deps: SessionDeps) {
 
   async function addWorktree(repoDir: string, worktree: string, branch: string, start: string): Promise<void> {
     await removeWorktree(repoDir, worktree);
-    mkdirSync(join(worktree, ".."), { recursive: true });
+    mkdirSync(join(worktree, ".."), { recursive: true, mode: 0o700 });
     await git(["worktree", "add", "--quiet", "--force", "--no-track", "-B", branch, worktree, start], { gitDir: repoDir });
   }
 

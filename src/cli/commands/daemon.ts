@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../config/load.js";
 import { resolvePaths } from "../../config/paths.js";
 import { UsageError } from "../../core/errors.js";
+import { writeFileAtomic } from "../../core/fs.js";
 import { isProcessAlive } from "../../core/process.js";
 import type { ParsedArgs } from "../args.js";
 
@@ -50,9 +51,11 @@ export async function run(args: ParsedArgs): Promise<number> {
     }
     mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
     const log = openSync(logFile, "a", 0o600);
+    // The mode above applies only when the file is new; a log from an older openkoi may be 0644.
+    chmodSync(logFile, 0o600);
     const main = fileURLToPath(new URL("../main.js", import.meta.url));
     const child = spawn(process.execPath, [main, "serve"], { detached: true, stdio: ["ignore", log, log], env: process.env });
-    writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
+    writeFileAtomic(pidFile, `${child.pid}\n`, 0o600);
     child.unref();
     if (!(await waitUntil(healthy, 15_000))) {
       process.stderr.write(`the daemon did not come up within 15 s; see ${logFile}\n`);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
+import { truncatedText } from "../views.js";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -11,7 +12,8 @@ export function statusRoutes(deps: AppDeps): Hono {
     const today = deps.store.costSummary({ since: new Date(Date.now() - DAY_MS) });
     const running = deps.store.queue.runningIds().map((id) => {
       const t = deps.store.getTask(id);
-      return { id, description: t?.request.description ?? "", phase: t?.phase ?? null, iterations: t?.iterations ?? 0, cost_usd: t?.costUsd ?? 0 };
+      const description = truncatedText(t?.request.description ?? "", deps.listDescriptionChars).text;
+      return { id, description, phase: t?.phase ?? null, iterations: t?.iterations ?? 0, cost_usd: t?.costUsd ?? 0 };
     });
     return c.json({
       version: deps.version,

@@ -7,13 +7,14 @@ import { isTerminal, type TaskEvent } from "../../core/events.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../../core/task.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
-import { taskDetailJson, taskSummaryJson } from "../views.js";
+import { clientKey } from "../rate-limit.js";
+import { taskDetailJson, taskListItemJson } from "../views.js";
 
 const createTask = z.strictObject({
   description: z
     .string({ error: "description is required and must be a string" })
-    .refine((s) => s.trim().length > 0, "description must not be blank")
-    .refine((s) => Buffer.byteLength(s) <= 32 * 1024, "description must be at most 32 KB"),
+    // Its length is checked by the intake, once for every origin ([limits].max_description_chars → 413).
+    .refine((s) => s.trim().length > 0, "description must not be blank"),
   max_iterations: z.number().int().min(0).max(20).optional(),
   quality_threshold: z.number().min(0).max(1).optional(),
   model: z
@@ -75,7 +76,8 @@ export function taskRoutes(deps: AppDeps): Hono {
     };
     const idempotencyKey = c.req.header("idempotency-key") || undefined;
     // Two tasks editing one workspace at once would clobber each other's files: they run one after the other.
-    const { taskId, created } = await deps.submit(request, { idempotencyKey, concurrencyKey: `workspace:${request.workspace}` });
+    const submitter = `api:${clientKey(c, deps.token)}`;
+    const { taskId, created } = await deps.submit(request, { idempotencyKey, concurrencyKey: `workspace:${request.workspace}`, submitter });
     const status = created ? "queued" : (deps.store.getTask(taskId)?.status ?? "queued");
     return c.json({ id: taskId, status, created, urls: urls(taskId) }, created ? 202 : 200);
   });
@@ -89,7 +91,8 @@ export function taskRoutes(deps: AppDeps): Hono {
     const limit = limitText === undefined ? 20 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError(400, "VALIDATION_FAILED", "limit: must be an integer from 1 to 100");
     const page = deps.store.listTasks({ status: status as TaskStatus | undefined, limit, cursor: c.req.query("cursor") });
-    return c.json({ tasks: page.tasks.map(taskSummaryJson), next_cursor: page.nextCursor ?? null });
+    const tasks = page.tasks.map((t) => taskListItemJson(t, deps.listDescriptionChars));
+    return c.json({ tasks, next_cursor: page.nextCursor ?? null });
   });
 
   app.get("/:id", (c) => {

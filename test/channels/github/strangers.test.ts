@@ -17,7 +17,7 @@ let harness: HubHarness | undefined;
 let dataDir = "";
 /** The hub's clock: real time moved forward by whole days when a test says so. */
 let offsetMs = 0;
-const clock = () => new Date(Date.now() + offsetMs);
+const clock = () => Date.now() + offsetMs;
 
 afterEach(async () => {
   await harness?.close();

@@ -13,7 +13,7 @@ export interface SlackUnderTest extends ChannelUnderTest {
 }
 
 export async function startSlackHub(
-  options: { allowUsers?: string[]; socketMode?: boolean; extra?: Record<string, unknown>; hubConfig?: Record<string, unknown> } = {},
+  options: { allowUsers?: string[]; socketMode?: boolean; extra?: Record<string, unknown>; hubConfig?: Record<string, unknown>; now?: () => number } = {},
 ): Promise<SlackUnderTest> {
   const slack = await startSlackFake();
   if (options.socketMode) await slack.socket();
@@ -26,7 +26,7 @@ export async function startSlackHub(
   };
   let harness: HubHarness;
   try {
-    harness = await startHubHarness({ ...options.hubConfig, channels: { slack: config } });
+    harness = await startHubHarness({ ...options.hubConfig, channels: { slack: config } }, {}, { now: options.now });
   } catch (error) {
     await slack.close();
     throw error;
