@@ -6,6 +6,7 @@ import { createEmitter, type TaskEvent, type TaskEventBody } from "../../src/cor
 import type { TaskRequest } from "../../src/core/task.js";
 import type { Tool } from "../../src/core/tool.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
+import { runCommand } from "../../src/sandbox/process.js";
 import type { ModelFake } from "../fakes/openai-fake.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -34,7 +35,7 @@ export async function runLoop(
     evaluator: bound,
     planner: bound,
     price: opts.price ?? (() => ({ costUsd: 0, priced: false })),
-    tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30 }),
+    tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30, run: runCommand }),
     rubric: {
       name: "general",
       body: "Judge it.",
