@@ -125,13 +125,14 @@ describe("API grants", () => {
   });
 });
 
-/** Host pids whose command line contains `marker` (the sandbox's processes are visible from outside). */
-function pidsWith(marker: string): number[] {
+/** Host pids of `sleep <arg>` processes (the sandbox's processes are visible from outside it). */
+function sleeping(...args: string[]): number[] {
+  const wanted = new Set(args.map((a) => `sleep\0${a}\0`));
   return readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(marker);
+        return wanted.has(readFileSync(`/proc/${p}/cmdline`, "utf8"));
       } catch {
         return false;
       }
@@ -142,17 +143,18 @@ function pidsWith(marker: string): number[] {
 describe("cancelling a sandboxed command", () => {
   it("kills everything it started, even a process that left its process group", async () => {
     harness = await startHubHarness();
-    const marker = `300.${process.pid}`;
-    harness.model.respondWith(runs(`setsid sleep ${marker}1 & sleep ${marker}2`));
+    const detached = `300.${process.pid}1`;
+    const attached = `300.${process.pid}2`;
+    harness.model.respondWith(runs(`setsid sleep ${detached} & sleep ${attached}`));
     const { json } = await postTask(harness, { description: "hang" });
     try {
-      await waitFor(() => pidsWith(marker).length === 2, 10_000, "both sleeps to run");
+      await waitFor(() => sleeping(detached, attached).length === 2, 20_000, "both sleeps to run");
       const cancel = await fetch(`${harness.url}/api/v1/tasks/${json.id}/cancel`, { method: "POST" });
       expect(cancel.status).toBe(202);
-      expect((await harness.settle(json.id)).status).toBe("cancelled");
-      await waitFor(() => pidsWith(marker).length === 0, 5000, "every sandboxed process to be gone");
+      expect((await harness.settle(json.id, 20_000)).status).toBe("cancelled");
+      await waitFor(() => sleeping(detached, attached).length === 0, 10_000, "every sandboxed process to be gone");
     } finally {
-      for (const pid of pidsWith(marker)) process.kill(pid, "SIGKILL");
+      for (const pid of sleeping(detached, attached)) process.kill(pid, "SIGKILL");
     }
   });
 });
