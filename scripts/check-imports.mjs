@@ -13,6 +13,8 @@ export const RULES = {
   state: { run: ["core"], types: [] },
   store: { run: ["core"], types: [] },
   skills: { run: ["core"], types: [] },
+  // Runs shell commands where the hub is invisible; the agent gets it as a plain "run this command" function.
+  sandbox: { run: ["core"], types: [] },
   agent: { run: ["core"], types: ["providers", "store", "skills"] },
   providers: { run: ["core"], types: ["config"] },
   integrations: { run: ["core"], types: ["config"] },

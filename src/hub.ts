@@ -2,12 +2,12 @@
  * The one composition root: config → providers, skills, tools, store → something that runs tasks.
  * Everything concrete is wired here and nowhere else.
  */
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import type { Limits } from "./agent/budget.js";
 import { holdUntilPassed } from "./agent/held.js";
 import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
-import { sanitizedEnv } from "./agent/tools/shell.js";
 import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
 import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
@@ -22,6 +22,7 @@ import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import type { LoadedIntegration } from "./integrations/index.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
+import { createSandbox, type Sandbox, sanitizedEnv } from "./sandbox/index.js";
 import type { RouteMounter } from "./server/app.js";
 import type { ServerHandle } from "./server/serve.js";
 import { type CurrentTaskState, createStateFiles, readCurrentTask } from "./state/files.js";
@@ -33,6 +34,8 @@ export interface Hub {
   logger: Logger;
   providers: ProviderRegistry;
   store: Store;
+  /** Where shell commands run, per task origin ([shell] sandbox). */
+  sandbox: Sandbox;
   /** The configured integrations (their SDKs load on first use). */
   integrations: LoadedIntegration[];
   /** Per-origin hooks around a task (set when channels load; e.g. GitHub's worktree and pull request). */
@@ -41,9 +44,9 @@ export interface Hub {
   now: () => number;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
-  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
   /** What `current-task.json` says now (the CLI's live view and `/api/v1/status` read the same file). */
   currentTask(): CurrentTaskState | undefined;
+  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
   channels(server: ServerHandle): Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
   close(): void;
 }
@@ -78,7 +81,21 @@ async function bind(providers: ProviderRegistry, ref: ModelRef): Promise<BoundMo
   return { provider: await providers.get(ref.provider), ref };
 }
 
-async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
+/** The task's command runner, or none (with the reason emitted once) when shell is refused for its origin. */
+async function shellFor(hub: Hub, request: TaskRequest, emit: (body: TaskEventBody) => void) {
+  const grants = request.options.grants;
+  if (grants !== undefined && !grants.includes("shell")) return undefined;
+  const decision = await hub.sandbox.decide(request.origin.kind);
+  if (decision.kind === "refused") {
+    hub.logger.warn(`task ${request.id}: ${decision.reason}`);
+    emit({ type: "shell.refused", reason: decision.reason });
+    return undefined;
+  }
+  const network = grants === undefined || grants.includes("network");
+  return hub.sandbox.runner(decision, { workspace: request.workspace, network });
+}
+
+async function agentDeps(hub: Hub, request: TaskRequest, emit: (body: TaskEventBody) => void): Promise<AgentDeps> {
   const { config, paths, providers } = hub;
   const executorRef = await providers.resolveModel(request.options.model ?? config.models.executor);
   const roles = await providers.resolveRoles(executorRef);
@@ -88,33 +105,33 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   for (const warning of warnings) hub.logger.warn(warning);
   const evaluator = selectEvaluator(skills, request.description);
   const timeoutMs = config.evaluation.test_timeout_seconds * 1000;
-  // Running the project's tests or linter executes the workspace's code: only where shell commands are allowed.
-  const grants = request.options.grants;
-  const mayExecute = grants === undefined || grants.includes("shell");
+  // Running the project's tests or linter executes the workspace's code: only where shell commands are allowed, the same way.
+  const run = await shellFor(hub, request, emit);
   const checks: AgentDeps["checks"] =
-    config.evaluation.run_tests && mayExecute
+    config.evaluation.run_tests && run
       ? [
-          (signal) => runTests(request.workspace, { signal, timeoutMs }),
-          (signal) => runLint(request.workspace, config.evaluation.lint_command, { signal, timeoutMs }),
+          (signal) => runTests(request.workspace, { run, signal, timeoutMs }),
+          (signal) => runLint(request.workspace, config.evaluation.lint_command, { run, signal, timeoutMs }),
         ]
       : [];
   const held: HeldAction[] = [];
   const integrationTools = hub.integrations.flatMap((integration) =>
-    integration.tools.map((tool): Tool => (integration.requirePassingScore && tool.class !== "read" ? holdUntilPassed(tool, held) : tool)),
+    integration.tools
+      .filter((tool) => run || tool.class !== "shell")
+      .map((tool): Tool => (integration.requirePassingScore && tool.class !== "read" ? holdUntilPassed(tool, held) : tool)),
   );
   return {
     executor: await bind(providers, roles.executor),
     evaluator: await bind(providers, roles.evaluator),
     planner: await bind(providers, roles.planner),
     price: (ref, usage) => providers.price(ref, usage),
-    tools: [...builtinTools({ shellTimeoutSeconds: config.shell.timeout_seconds }), ...integrationTools],
+    tools: [...builtinTools({ shellTimeoutSeconds: config.shell.timeout_seconds, run }), ...integrationTools],
     heldActions: () => held,
     rubric: { name: evaluator.name, body: evaluator.body, dimensions: evaluator.dimensions },
     guidance: selectTaskSkills(skills, request.description).map((s) => ({ name: s.name, body: s.body })),
     checks,
     limits: limitsFromConfig(config),
     toolOutputDir: paths.toolOutputDir,
-    shellEnv: sanitizedEnv(),
   };
 }
 
@@ -166,6 +183,16 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);
+  const githubData = config.channels.github?.data_dir;
+  const cloneRoot = join(typeof githubData === "string" ? resolve(githubData) : paths.dataDir, "workspaces");
+  const sandbox = createSandbox({
+    mode: config.shell.sandbox,
+    bwrapPath: config.shell.bwrap_path,
+    hidden: [env.HOME || homedir(), paths.home, paths.dataDir, cloneRoot, paths.configFile],
+    cloneRoot,
+    env: sanitizedEnv(),
+    searchPath: env.PATH ?? process.env.PATH,
+  });
 
   const hub: Hub = {
     config,
@@ -173,6 +200,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     logger,
     providers,
     store,
+    sandbox,
     integrations: Object.keys(config.integrations).length
       ? await (await import("./integrations/index.js")).loadIntegrations(config.integrations as Record<string, Record<string, unknown>>)
       : [],
@@ -193,7 +221,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       let outcome: TaskEventBody;
       try {
         if (hooks?.prepare) prepared = await hooks.prepare(request_, signal);
-        const deps = await agentDeps(hub, prepared);
+        const deps = await agentDeps(hub, prepared, emit);
         outcome = await runAgent(prepared, deps, emit, signal);
       } catch (error) {
         // Stopped while preparing (e.g. cloning): report it as the stop it was, not as a failure.

@@ -1,21 +1,19 @@
 /** The project's own checks (its test suite and linter) as evaluation dimensions, run as real child processes. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CommandResult, RunCommand } from "../core/command.js";
 import type { DimensionScore, Finding, Severity } from "../core/events.js";
 import { type LintIssue, outputLines, parseLintOutput, parseTestOutput, type TestCounts, tail } from "./check-parse.js";
-import { type CommandResult, runCommand } from "./process.js";
-
-export { type CommandResult, runCommand } from "./process.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_FINDINGS = 20;
 
 export interface CheckOptions {
+  /** Where the command runs (the task's sandbox, or the host): the hub decides. */
+  run: RunCommand;
   signal?: AbortSignal;
   /** Default 120 s (evaluation.test_timeout_seconds). */
   timeoutMs?: number;
-  /** The child's environment; default: the shell tool's sanitised one (no API keys), plus CI=true. */
-  env?: Record<string, string>;
 }
 
 export interface CheckResult {
@@ -117,10 +115,10 @@ export function scoreTestRun(command: string, run: CommandResult, timeoutMs = DE
 }
 
 /** Runs the detected test command; undefined when the workspace has no recognised test setup. */
-export async function runTests(workspace: string, options: CheckOptions = {}): Promise<CheckResult | undefined> {
+export async function runTests(workspace: string, options: CheckOptions): Promise<CheckResult | undefined> {
   const command = detectTestCommand(workspace);
   if (!command) return undefined;
-  const run = await runCommand(command, workspace, options);
+  const run = await options.run(command, workspace, options);
   return scoreTestRun(command, run, options.timeoutMs);
 }
 
@@ -194,11 +192,11 @@ export function scoreLintRun(command: string, run: CommandResult, timeoutMs = DE
  * Runs the configured lint command, else an auto-detected one. Undefined when there is nothing to run,
  * or when an auto-detected linter is not installed (that is the environment's gap, not the output's).
  */
-export async function runLint(workspace: string, command: string | undefined, options: CheckOptions = {}): Promise<CheckResult | undefined> {
+export async function runLint(workspace: string, command: string | undefined, options: CheckOptions): Promise<CheckResult | undefined> {
   const configured = command?.trim();
   const chosen = configured || detectLintCommand(workspace);
   if (!chosen) return undefined;
-  const run = await runCommand(chosen, workspace, options);
+  const run = await options.run(chosen, workspace, options);
   if (!configured && notRunnable(run)) return undefined;
   return scoreLintRun(chosen, run, options.timeoutMs);
 }

@@ -39,7 +39,7 @@ async function runTool(ctx: RunContext, tools: Tool[], call: ToolCall): Promise<
     return { output: `Error: invalid input for ${tool.name}: ${problems}`, isError: true };
   }
   try {
-    return await tool.run(parsed.data, { workspace: ctx.request.workspace, dataDir: ctx.deps.toolOutputDir, signal: ctx.signal, env: ctx.deps.shellEnv });
+    return await tool.run(parsed.data, { workspace: ctx.request.workspace, dataDir: ctx.deps.toolOutputDir, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) throw new CancelledError();
     return { output: `Error: ${error instanceof ToolError ? error.message : errorMessage(error)}`, isError: true };

@@ -31,8 +31,6 @@ export interface AgentDeps {
   checks: Array<(signal: AbortSignal) => Promise<CheckResult | undefined>>;
   limits: Limits;
   toolOutputDir: string;
-  /** Environment for shell commands (secrets stripped). */
-  shellEnv?: Record<string, string>;
   /** Write side effects held until the evaluator's score passes (require_passing_score); run just before completion. */
   heldActions?: () => HeldAction[];
 }

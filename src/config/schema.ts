@@ -62,8 +62,14 @@ const evaluation = z
 const shell = z
   .strictObject({
     timeout_seconds: z.number().positive().default(120),
+    /** auto: hub tasks sandboxed when bubblewrap works here, else no shell for them; bwrap: required (CLI too); off: unsandboxed. */
+    sandbox: z.enum(["auto", "bwrap", "off"]).default("auto"),
+    /** The bubblewrap binary; the first `bwrap` on PATH when absent. */
+    bwrap_path: z.string().min(1).optional(),
   })
   .prefault({});
+
+const toolClass = z.enum(["read", "write", "shell", "network"]);
 
 const webhooks = z
   .strictObject({
@@ -82,6 +88,8 @@ const api = z
     token: z.string().optional(),
     /** Directories API clients may name as `workspace`; the hub's working directory is always allowed. */
     workspaces: z.array(z.string()).default([]),
+    /** Tool classes API tasks may use; a request's `grants` may narrow these, never widen them. */
+    grants: z.array(toolClass).default(["read", "write", "shell", "network"]),
     webhooks,
   })
   .prefault({});

@@ -38,6 +38,7 @@ export type TaskEventBody =
   | { type: "iteration.done"; iteration: number; score: number; decision: Decision; durationMs: number; costUsd: number }
   | { type: "refine.started"; iteration: number; feedback: string }
   | { type: "usage.recorded"; phase: Phase; provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; priced: boolean }
+  | { type: "shell.refused"; reason: string }
   | { type: "budget.warning"; kind: "cost" | "tokens" | "time" | "tool_loop"; used: number; limit: number; message: string }
   | {
       type: "task.completed";

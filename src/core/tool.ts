@@ -9,8 +9,6 @@ export interface ToolContext {
   /** Where oversized outputs are saved (`<data>/tool-output`). */
   dataDir: string;
   signal: AbortSignal;
-  /** Environment for shell commands: never carries the hub's secrets. */
-  env?: Record<string, string>;
 }
 
 export interface ToolResult {

@@ -1,5 +1,6 @@
 import type { RateLimiter } from "../core/rate-limiter.js";
 import type { TaskRequest } from "../core/task.js";
+import type { ToolClass } from "../core/tool.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { EventBus } from "./bus.js";
 import type { Runner } from "./runner.js";
@@ -16,6 +17,8 @@ export interface AppDeps {
   submit(request: TaskRequest, options?: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   /** Defaults for new API tasks. */
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
+  /** Tool classes API tasks get ([api].grants); a request may only narrow them. */
+  grants: ToolClass[];
   /** Resolved, absolute directories an API client may name as `workspace`. */
   allowedWorkspaces: string[];
   models: Record<string, string | undefined>;

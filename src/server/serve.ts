@@ -101,6 +101,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       bus,
       submit,
       defaults: { maxIterations: config.iteration.max_iterations, qualityThreshold: config.iteration.quality_threshold, workspace },
+      grants: config.api.grants,
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: hub.currentTask,

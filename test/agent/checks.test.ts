@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { detectLintCommand, detectTestCommand, runCommand, runLint, runTests } from "../../src/agent/checks.js";
+import { detectLintCommand, detectTestCommand, runLint, runTests } from "../../src/agent/checks.js";
 import { CancelledError } from "../../src/core/errors.js";
+import { directRunner, runCommand } from "../../src/sandbox/process.js";
 import { waitFor } from "../fakes/http.js";
 
 let dir: string;
@@ -76,7 +77,7 @@ describe("runTests", () => {
     write("a.test.mjs", PASSING);
     write("b.test.mjs", FAILING);
     packageWithTest("node --test a.test.mjs b.test.mjs");
-    const result = await runTests(dir, { timeoutMs: 15_000 });
+    const result = await runTests(dir, { run: runCommand, timeoutMs: 15_000 });
     expect(result?.dimension).toEqual({ dimension: "tests", score: 0.5, weight: 0.3 });
     expect(result?.passed).toBe(false);
     expect(result?.findings).toHaveLength(1);
@@ -88,7 +89,7 @@ describe("runTests", () => {
   it("scores an all-passing project at 1 with no findings", async () => {
     write("a.test.mjs", PASSING);
     packageWithTest("node --test a.test.mjs");
-    const result = await runTests(dir, { timeoutMs: 15_000 });
+    const result = await runTests(dir, { run: runCommand, timeoutMs: 15_000 });
     expect(result).toMatchObject({ dimension: { score: 1 }, passed: true, findings: [] });
   });
 
@@ -98,7 +99,7 @@ describe("runTests", () => {
       "printf ' FAIL  src/a.test.ts > math > divides by zero\\nAssertionError: expected Infinity to be 0\\n'\nprintf '      Tests  1 failed | 3 passed (4)\\n'\nexit 1\n",
     );
     packageWithTest("sh fake-vitest.sh");
-    const result = await runTests(dir, { timeoutMs: 15_000 });
+    const result = await runTests(dir, { run: runCommand, timeoutMs: 15_000 });
     expect(result?.dimension.score).toBe(0.75);
     expect(result?.findings.map((f) => f.title)).toEqual(["Test failed: src/a.test.ts > math > divides by zero"]);
     expect(result?.findings[0]?.description).toContain("expected Infinity to be 0");
@@ -107,7 +108,7 @@ describe("runTests", () => {
   it("without recognisable counts: a failing exit scores 0 with a blocker quoting the output", async () => {
     write("t.sh", "echo 'compiling…'\necho 'fatal: cannot find module ./db'\nexit 3\n");
     packageWithTest("sh t.sh");
-    const result = await runTests(dir, { timeoutMs: 15_000 });
+    const result = await runTests(dir, { run: runCommand, timeoutMs: 15_000 });
     expect(result).toMatchObject({ dimension: { score: 0 }, passed: false });
     expect(result?.findings).toEqual([expect.objectContaining({ id: "T1", severity: "blocker", title: "Test command failed (exit 3)" })]);
     expect(result?.findings[0]?.description).toContain("fatal: cannot find module ./db");
@@ -115,18 +116,18 @@ describe("runTests", () => {
 
   it("without recognisable counts: a clean exit scores 1", async () => {
     packageWithTest("echo all good");
-    expect(await runTests(dir, { timeoutMs: 15_000 })).toMatchObject({ dimension: { score: 1 }, passed: true, findings: [] });
+    expect(await runTests(dir, { run: runCommand, timeoutMs: 15_000 })).toMatchObject({ dimension: { score: 1 }, passed: true, findings: [] });
   });
 
   it("returns undefined when there is no test setup", async () => {
-    expect(await runTests(dir)).toBeUndefined();
+    expect(await runTests(dir, { run: runCommand })).toBeUndefined();
   });
 
   it("abort kills the whole process group quickly and rejects with CancelledError", async () => {
     write("hang.sh", HANG);
     packageWithTest("sh hang.sh");
     const controller = new AbortController();
-    const running = runTests(dir, { signal: controller.signal, timeoutMs: 30_000 });
+    const running = runTests(dir, { run: runCommand, signal: controller.signal, timeoutMs: 30_000 });
     const pid = await waitFor(sleeperPid, 10_000, "the test command to start its sleeper");
     expect(alive(pid)).toBe(true);
     const abortedAt = Date.now();
@@ -139,7 +140,7 @@ describe("runTests", () => {
   it("rejects at once when already aborted, without starting anything", async () => {
     write("hang.sh", HANG);
     packageWithTest("sh hang.sh");
-    await expect(runTests(dir, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
+    await expect(runTests(dir, { run: runCommand, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
     expect(sleeperPid()).toBeUndefined();
   });
 });
@@ -162,7 +163,7 @@ describe("runCommand", () => {
     } finally {
       delete process.env.OPENKOI_CHECKS_TEST_SECRET;
     }
-    const custom = await runCommand('echo "x=$X"', dir, { timeoutMs: 5_000, env: { X: "1", PATH: process.env.PATH ?? "" } });
+    const custom = await directRunner({ X: "1", PATH: process.env.PATH ?? "" })('echo "x=$X"', dir, { timeoutMs: 5_000 });
     expect(custom.output.trim()).toBe("x=1");
   });
 
@@ -178,7 +179,7 @@ describe("runCommand", () => {
 describe("runLint", () => {
   it("a configured command printing 2 error lines and exiting 1 scores 0.8 with 2 important findings", async () => {
     const command = "printf 'src/a.ts:1:1: error: unused variable x\\nsrc/b.ts:4:2: error: missing return type\\n'; exit 1";
-    const result = await runLint(dir, command, { timeoutMs: 5_000 });
+    const result = await runLint(dir, command, { run: runCommand, timeoutMs: 5_000 });
     expect(result?.dimension).toEqual({ dimension: "static_analysis", score: 0.8, weight: 0.2 });
     expect(result?.passed).toBe(false);
     expect(result?.findings).toEqual([
@@ -188,26 +189,36 @@ describe("runLint", () => {
   });
 
   it("warnings cost 0.03 each and become suggestions; the penalty is capped at 0.8", async () => {
-    const some = await runLint(dir, "echo 'a.js:1:1: error: x'; echo 'a.js:2:1: warning: y'; echo 'a.js:3:1: warning: z'; exit 1", { timeoutMs: 5_000 });
+    const some = await runLint(dir, "echo 'a.js:1:1: error: x'; echo 'a.js:2:1: warning: y'; echo 'a.js:3:1: warning: z'; exit 1", {
+      run: runCommand,
+      timeoutMs: 5_000,
+    });
     expect(some?.dimension.score).toBe(0.84);
     expect(some?.findings.map((f) => f.severity)).toEqual(["important", "suggestion", "suggestion"]);
-    const many = await runLint(dir, 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "a.js:$i:1: error: e$i"; done; exit 1', { timeoutMs: 5_000 });
+    const many = await runLint(dir, 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "a.js:$i:1: error: e$i"; done; exit 1', {
+      run: runCommand,
+      timeoutMs: 5_000,
+    });
     expect(many?.dimension.score).toBe(0.2);
   });
 
   it("a clean exit scores 1", async () => {
-    expect(await runLint(dir, "echo 'All checks passed!'", { timeoutMs: 5_000 })).toMatchObject({ dimension: { score: 1 }, passed: true, findings: [] });
+    expect(await runLint(dir, "echo 'All checks passed!'", { run: runCommand, timeoutMs: 5_000 })).toMatchObject({
+      dimension: { score: 1 },
+      passed: true,
+      findings: [],
+    });
   });
 
   it("a configured command that cannot run scores 0 and points at the setting", async () => {
-    const result = await runLint(dir, "no-such-linter-xyz .", { timeoutMs: 5_000 });
+    const result = await runLint(dir, "no-such-linter-xyz .", { run: runCommand, timeoutMs: 5_000 });
     expect(result?.dimension.score).toBe(0);
     expect(result?.findings[0]?.title).toContain("check evaluation.lint_command");
   });
 
   it("without configuration or a linter config file there is nothing to score", async () => {
     expect(detectLintCommand(dir)).toBeUndefined();
-    expect(await runLint(dir, undefined)).toBeUndefined();
+    expect(await runLint(dir, undefined, { run: runCommand })).toBeUndefined();
   });
 
   it("an auto-detected linter that is not installed is skipped, not scored", async () => {
@@ -215,7 +226,7 @@ describe("runLint", () => {
     expect(detectLintCommand(dir)).toBe("ruff check --output-format=concise .");
     const emptyBin = join(dir, "bin");
     mkdirSync(emptyBin);
-    expect(await runLint(dir, undefined, { timeoutMs: 5_000, env: { PATH: emptyBin } })).toBeUndefined();
+    expect(await runLint(dir, undefined, { run: directRunner({ PATH: emptyBin }), timeoutMs: 5_000 })).toBeUndefined();
   });
 
   it("auto-detects biome from biome.json and scores its real diagnostics", async () => {
@@ -223,7 +234,7 @@ describe("runLint", () => {
     write("biome.json", "{}");
     write("src/a.js", "debugger;\nlet x = 1;\nif (x == 2) {}\n");
     expect(detectLintCommand(dir)).toBe("npx --no-install biome lint --reporter=github .");
-    const result = await runLint(dir, undefined, { timeoutMs: 15_000 });
+    const result = await runLint(dir, undefined, { run: runCommand, timeoutMs: 15_000 });
     expect(result?.dimension.score).toBe(0.77);
     expect(result?.findings.map((f) => [f.severity, f.title.replace(dir, "")])).toEqual([
       ["important", "/src/a.js:1 lint/suspicious/noDebugger: This is an unexpected use of the debugger statement."],

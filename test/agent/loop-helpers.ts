@@ -8,6 +8,7 @@ import type { TaskRequest } from "../../src/core/task.js";
 import type { Tool } from "../../src/core/tool.js";
 import { limitsFromConfig } from "../../src/hub.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
+import { runCommand } from "../../src/sandbox/process.js";
 import type { ModelFake } from "../fakes/openai-fake.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -39,7 +40,7 @@ export async function runLoop(
     evaluator: bound,
     planner: bound,
     price: opts.price ?? (() => ({ costUsd: 0, priced: false })),
-    tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30 }),
+    tools: opts.tools ?? builtinTools({ shellTimeoutSeconds: 30, run: runCommand }),
     rubric: {
       name: "general",
       body: "Judge it.",

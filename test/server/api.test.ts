@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type FakeServer, startFake, waitFor } from "../fakes/http.js";
 import { type HubHarness, startHubHarness } from "../helpers/hub-harness.js";
 import { loopScript } from "../helpers/scripted-model.js";
+import { readSse } from "../helpers/sse.js";
 
 let harness: HubHarness | undefined;
 let receiver: FakeServer | undefined;
@@ -23,36 +24,6 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Json };
-}
-
-/** Reads an SSE stream until a terminal event (or the limit), returning the parsed events with ids. */
-async function readSse(url: string, headers: Record<string, string> = {}, limit = 100) {
-  const res = await fetch(url, { headers });
-  expect(res.headers.get("content-type")).toContain("text/event-stream");
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const events: Array<{ id: number; type: string; data: Record<string, unknown> }> = [];
-  while (events.length < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf("\n\n");
-    while (cut >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const fields = Object.fromEntries(
-        block
-          .split("\n")
-          .filter((l) => l && !l.startsWith(":"))
-          .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
-      );
-      if (fields.data) events.push({ id: Number(fields.id), type: String(fields.event), data: JSON.parse(fields.data) });
-      cut = buffer.indexOf("\n\n");
-    }
-  }
-  await reader.cancel();
-  return events;
 }
 
 describe("REST API over real HTTP", () => {

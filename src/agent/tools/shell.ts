@@ -1,12 +1,10 @@
 import { z } from "zod";
+import type { RunCommand } from "../../core/command.js";
 import type { Tool } from "../../core/tool.js";
-import { runCommand, sanitizedEnv } from "../process.js";
 import { resolveInWorkspace } from "./workspace.js";
 
-export { sanitizedEnv } from "../process.js";
-
-/** `run_command`: bash in the workspace, stdout+stderr captured; timeout or cancellation kills the process group. */
-export function createShellTool(defaultTimeoutSeconds: number): Tool<{ command: string; timeout_seconds?: number; cwd?: string }> {
+/** `run_command`: bash in the workspace (through the task's runner: sandboxed or not is the hub's choice), stdout+stderr captured; timeout or cancellation kills the process group. */
+export function createShellTool(defaultTimeoutSeconds: number, run: RunCommand): Tool<{ command: string; timeout_seconds?: number; cwd?: string }> {
   return {
     name: "run_command",
     description: `Run a shell command (bash) in the workspace; stdout and stderr are captured. Default timeout ${defaultTimeoutSeconds} s.`,
@@ -15,7 +13,7 @@ export function createShellTool(defaultTimeoutSeconds: number): Tool<{ command: 
     async run({ command, timeout_seconds, cwd }, ctx) {
       const dir = resolveInWorkspace(ctx.workspace, cwd ?? ".");
       const timeoutMs = (timeout_seconds ?? defaultTimeoutSeconds) * 1000;
-      const result = await runCommand(command, dir, { signal: ctx.signal, timeoutMs, env: ctx.env ?? sanitizedEnv(), maxOutputChars: 20_000_000 });
+      const result = await run(command, dir, { signal: ctx.signal, timeoutMs, maxOutputChars: 20_000_000 });
       const status = result.timedOut
         ? `timed out after ${timeoutMs / 1000} s (process killed)`
         : result.spawnError

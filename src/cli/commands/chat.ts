@@ -20,6 +20,8 @@ export async function run(args: ParsedArgs): Promise<number> {
   const done: Array<{ text: string; score: number; costUsd: number }> = [];
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   process.stderr.write(`openkoi chat | ${model.provider}/${model.model} | ${HELP}\n\n`);
+  const sandbox = await hub.sandbox.decide("cli");
+  if (sandbox.kind === "direct" && sandbox.note) process.stderr.write(`openkoi: ${sandbox.note}\n`);
   try {
     // The iterator buffers lines, so input piped in while a task runs is not lost.
     const lines = rl[Symbol.asyncIterator]();

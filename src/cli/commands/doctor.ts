@@ -89,6 +89,19 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
   return [...providers, roles];
 }
 
+async function sandboxCheck(config: Config, paths: ReturnType<typeof resolvePaths>): Promise<Check> {
+  const { createSandbox } = await import("../../sandbox/index.js");
+  const sandbox = createSandbox({
+    mode: config.shell.sandbox,
+    bwrapPath: config.shell.bwrap_path,
+    hidden: [],
+    cloneRoot: paths.dataDir,
+    env: {},
+    searchPath: process.env.PATH,
+  });
+  return { name: "sandbox", ...(await sandbox.describe()) };
+}
+
 async function channelChecks(config: Config, dataDir: string): Promise<Check[]> {
   const names = Object.keys(config.channels);
   if (names.length === 0) return [];
@@ -169,7 +182,13 @@ export async function run(_args: ParsedArgs): Promise<number> {
       fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run`,
     });
   }
-  if (config) checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config, paths.dataDir)), ...(await integrationChecks(config)));
+  if (config)
+    checks.push(
+      await sandboxCheck(config, paths),
+      ...(await providerChecks(config, paths)),
+      ...(await channelChecks(config, paths.dataDir)),
+      ...(await integrationChecks(config)),
+    );
   for (const c of checks) {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);

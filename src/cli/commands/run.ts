@@ -40,6 +40,8 @@ export async function run(args: ParsedArgs): Promise<number> {
   const quiet = args.flags.quiet === true;
   const hub = await createHub();
   try {
+    const sandbox = await hub.sandbox.decide("cli");
+    if (sandbox.kind === "direct" && sandbox.note && !quiet) process.stderr.write(`openkoi: ${sandbox.note}\n`);
     const model = await hub.providers.resolveModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
     const request: TaskRequest = {
       id: randomUUID(),

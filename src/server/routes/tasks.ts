@@ -5,6 +5,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { isTerminal, type TaskEvent } from "../../core/events.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../../core/task.js";
+import type { ToolClass } from "../../core/tool.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
 import { clientKey } from "../rate-limit.js";
@@ -23,6 +24,8 @@ const createTask = z.strictObject({
     .optional(),
   workspace: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** Tool classes for this task: a subset of [api].grants (checked against the config below). */
+  grants: z.array(z.enum(["read", "write", "shell", "network"]), { error: 'grants must be an array of "read", "write", "shell", "network"' }).optional(),
 });
 
 const STATUSES = ["queued", "running", "completed", "failed", "cancelled", "interrupted"] as const;
@@ -30,6 +33,20 @@ const STATUSES = ["queued", "running", "completed", "failed", "cancelled", "inte
 function urls(id: string) {
   const self = `/api/v1/tasks/${id}`;
   return { self, events: `${self}/events`, cancel: `${self}/cancel` };
+}
+
+/** A request may narrow the configured grants, never widen them. */
+function resolveGrants(deps: AppDeps, asked: ToolClass[] | undefined): ToolClass[] {
+  if (asked === undefined) return [...deps.grants];
+  const beyond = asked.filter((g) => !deps.grants.includes(g));
+  if (beyond.length > 0) {
+    throw new ApiError(
+      400,
+      "VALIDATION_FAILED",
+      `grants: ${beyond.map((g) => `"${g}"`).join(", ")} not allowed by [api].grants (${deps.grants.join(", ") || "none"})`,
+    );
+  }
+  return [...new Set(asked)];
 }
 
 function resolveWorkspace(deps: AppDeps, given: string | undefined): string {
@@ -69,6 +86,7 @@ export function taskRoutes(deps: AppDeps): Hono {
         maxIterations: input.max_iterations ?? deps.defaults.maxIterations,
         qualityThreshold: input.quality_threshold ?? deps.defaults.qualityThreshold,
         model: input.model,
+        grants: resolveGrants(deps, input.grants),
       },
       origin: { kind: "api" },
       workspace: resolveWorkspace(deps, input.workspace),

@@ -1,7 +1,10 @@
-/** Child processes for tools and checks: own process group, sanitised environment, killed as a group. */
+/** Child processes for tools and checks: own process group, chosen environment, killed as a group. */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { CommandResult, RunCommand, RunOptions } from "../core/command.js";
 import { CancelledError } from "../core/errors.js";
+
+export type { CommandResult, RunCommand, RunOptions } from "../core/command.js";
 
 const SAFE_ENV_KEYS = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LC_ALL", "TMPDIR", "TZ", "NODE_OPTIONS"];
 
@@ -15,24 +18,8 @@ export function sanitizedEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   return out;
 }
 
-export interface RunOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** The child's environment; default: the sanitised one (no API keys), plus CI=true. */
-  env?: Record<string, string>;
-  /** Output beyond this keeps its tail. */
-  maxOutputChars?: number;
-}
-
-export interface CommandResult {
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-  spawnError?: string;
-}
-
 /** bash where there is one (models write bash), else the system shell. */
-const SHELL: string | true = existsSync("/bin/bash") ? "/bin/bash" : true;
+export const SHELL = existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh";
 const DEFAULT_TIMEOUT_MS = 120_000;
 const KILL_GRACE_MS = 1_000;
 const DRAIN_MS = 250;
@@ -51,13 +38,22 @@ function killGroup(pid: number | undefined): void {
   setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS);
 }
 
-/** Runs `command` through the shell in its own process group; abort or timeout kills the whole group. */
-export function runCommand(command: string, cwd: string, options: RunOptions = {}): Promise<CommandResult> {
+export interface ProcessSpec {
+  file: string;
+  args: string[];
+  cwd: string;
+  /** Exactly the child's environment (nothing of the hub's is inherited). */
+  env: Record<string, string>;
+  /** Named in messages: the command the model or the check asked for. */
+  label: string;
+}
+
+/** Spawns `spec` in its own process group; abort or timeout kills the whole group. */
+export function runProcess(spec: ProcessSpec, options: RunOptions = {}): Promise<CommandResult> {
   const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, maxOutputChars: maxChars = MAX_OUTPUT_CHARS } = options;
-  if (signal?.aborted) return Promise.reject(new CancelledError(`Cancelled before running \`${command}\``));
+  if (signal?.aborted) return Promise.reject(new CancelledError(`Cancelled before running \`${spec.label}\``));
   return new Promise((resolve, reject) => {
-    const env = { ...(options.env ?? sanitizedEnv()), CI: "true", NO_COLOR: "1" };
-    const child = spawn(command, { cwd, env, shell: SHELL, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let timedOut = false;
     let settled = false;
@@ -78,7 +74,7 @@ export function runCommand(command: string, cwd: string, options: RunOptions = {
     };
     const onAbort = () => {
       killGroup(child.pid);
-      settle(() => reject(new CancelledError(`Cancelled while running \`${command}\``)));
+      settle(() => reject(new CancelledError(`Cancelled while running \`${spec.label}\``)));
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -95,3 +91,12 @@ export function runCommand(command: string, cwd: string, options: RunOptions = {
     });
   });
 }
+
+/** The unsandboxed runner (`[shell] sandbox = "off"`, and the CLI by default): bash on the host, sanitised environment. */
+export function directRunner(env: Record<string, string> = sanitizedEnv()): RunCommand {
+  return (command, cwd, options) =>
+    runProcess({ file: SHELL, args: ["-c", command], cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, label: command }, options);
+}
+
+/** One-off direct run with the sanitised environment (tests and tools that need no policy). */
+export const runCommand: RunCommand = (command, cwd, options) => directRunner()(command, cwd, options);
