@@ -9,6 +9,7 @@ import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import { sanitizedEnv } from "./agent/tools/shell.js";
 import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
+import type { ChannelHealth, RetryPolicy } from "./channels/health.js";
 import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
@@ -38,8 +39,8 @@ export interface Hub {
   taskHooks: Map<string, Pick<ChannelAdapter, "prepare" | "finish">>;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
-  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
-  channels(server: ServerHandle): Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
+  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, health, a stop hook. */
+  channels(server: ServerHandle): Promise<WiredChannels>;
   close(): void;
 }
 
@@ -48,6 +49,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
+  /** Overrides of the channel retry policy (tests inject the jitter; the delays come from [server]). */
+  channelRetry?: Partial<RetryPolicy>;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -124,38 +127,65 @@ async function agentDeps(hub: Hub, request: TaskRequest): Promise<AgentDeps> {
   };
 }
 
-async function wireChannels(hub: Hub, server: ServerHandle) {
+export interface WiredChannels {
+  mounts: RouteMounter[];
+  sinks: EventSink[];
+  /** Each configured channel's state, by name. */
+  health(): Record<string, ChannelHealth>;
+  stop(): Promise<void>;
+}
+
+async function wireChannels(hub: Hub, server: ServerHandle, retry: Partial<RetryPolicy>): Promise<WiredChannels> {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
-  if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
-  const { loadChannels } = await import("./channels/index.js");
+  if (names.length === 0) return { mounts: [], sinks: [], health: () => ({}), stop: async () => {} };
+  const { loadChannel } = await import("./channels/index.js");
   const { createChannelContext } = await import("./channels/context.js");
   const { createReplySink } = await import("./channels/reply-sink.js");
+  const { failedChannel, superviseChannel } = await import("./channels/health.js");
   const workspace = resolve(hub.config.server.workspace ?? process.cwd());
   const defaults = { maxIterations: hub.config.iteration.max_iterations, qualityThreshold: hub.config.iteration.quality_threshold, workspace };
-  const adapters = await loadChannels(
-    configs,
-    (channel, policy) =>
-      createChannelContext({
-        channel,
-        policy,
-        store: hub.store,
-        logger: hub.logger,
-        submit: server.submit,
-        cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
-        defaults,
-      }),
-    hub.logger,
-  );
+  const contextFor = (channel: string, policy: Parameters<typeof createChannelContext>[0]["policy"]) =>
+    createChannelContext({
+      channel,
+      policy,
+      store: hub.store,
+      logger: hub.logger,
+      submit: server.submit,
+      cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
+      defaults,
+    });
+  const policy: RetryPolicy = {
+    initialMs: hub.config.server.channel_retry_initial_ms,
+    maxMs: hub.config.server.channel_retry_max_ms,
+    ...retry,
+  };
+  const adapters: ChannelAdapter[] = [];
+  const supervised = new Map<string, ReturnType<typeof superviseChannel>>();
+  for (const [name, raw] of Object.entries(configs)) {
+    // One channel's invalid table marks that channel failed; the others and the API still start.
+    const adapter = await loadChannel(name, raw, contextFor).catch((error: unknown) => {
+      hub.logger.error(`channel ${name} failed (the rest of the hub runs): ${errorMessage(error)}`);
+      supervised.set(name, failedChannel(error));
+      return undefined;
+    });
+    if (adapter) adapters.push(adapter);
+  }
   for (const adapter of adapters) if (adapter.prepare || adapter.finish) hub.taskHooks.set(adapter.name, adapter);
   const replies = adapters.map((a) => createReplySink({ channel: a.name, api: a.api, store: hub.store, logger: hub.logger }));
-  for (const adapter of adapters) await adapter.start?.();
+  // Started in the background, each on its own: a platform that is down never delays the API or another channel.
+  for (const adapter of adapters) {
+    const start = adapter.start?.bind(adapter) ?? (async () => {});
+    const stop = adapter.stop?.bind(adapter) ?? (async () => {});
+    supervised.set(adapter.name, superviseChannel(adapter.name, { start, stop }, { policy, logger: hub.logger }));
+  }
   return {
     mounts: adapters.flatMap((a) => (a.mount ? [(app: Parameters<RouteMounter>[0]) => a.mount?.(app)] : [])),
     sinks: replies.map((r) => r.sink),
+    health: () => Object.fromEntries([...supervised].map(([name, s]) => [name, s.health()])),
     async stop() {
       await Promise.all(replies.map((r) => r.flush()));
-      for (const adapter of adapters) await adapter.stop?.();
+      await Promise.all([...supervised.values()].map((s) => s.stop()));
     },
   };
 }
@@ -214,7 +244,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
       return outcome;
     },
-    channels: (server) => wireChannels(hub, server),
+    channels: (server) => wireChannels(hub, server, options.channelRetry ?? {}),
     close() {
       stateFiles.flush();
       store.close();

@@ -13,6 +13,18 @@ const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory; p
 
 export const CHANNEL_NAMES = Object.keys(FACTORIES);
 
+/** Builds one channel's adapter (no connection yet); undefined for a name the registry does not know. */
+export async function loadChannel(
+  name: string,
+  raw: Record<string, unknown>,
+  contextFor: (name: string, policy: ChannelPolicy) => ChannelContext,
+): Promise<ChannelAdapter | undefined> {
+  const load = FACTORIES[name];
+  if (!load) return undefined;
+  const { createChannel, policyDefaults } = await load();
+  return createChannel(raw, contextFor(name, parsePolicy({ ...policyDefaults, ...raw })));
+}
+
 export async function loadChannels(
   configs: Record<string, Record<string, unknown>>,
   contextFor: (name: string, policy: ChannelPolicy) => ChannelContext,
@@ -20,10 +32,9 @@ export async function loadChannels(
 ): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
   for (const [name, raw] of Object.entries(configs)) {
-    const load = FACTORIES[name];
-    if (!load) continue;
-    const { createChannel, policyDefaults } = await load();
-    adapters.push(await createChannel(raw, contextFor(name, parsePolicy({ ...policyDefaults, ...raw }))));
+    const adapter = await loadChannel(name, raw, contextFor);
+    if (!adapter) continue;
+    adapters.push(adapter);
     logger.info(`channel ${name} ready`);
   }
   return adapters;

@@ -3,6 +3,7 @@ import type { EventSink, TaskEventBody } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
 import type { RichMessage } from "../core/rich-message.js";
 import type { TaskRequest, ThreadRef } from "../core/task.js";
+import type { StartEvents } from "./health.js";
 import type { ChannelPolicy } from "./policy.js";
 
 /** Where a posted message lives, as the platform identifies it (serialisable; stored per task). */
@@ -70,8 +71,12 @@ export interface ChannelAdapter {
   name: string;
   /** HTTP routes under /channels/<name>/… (webhooks, interactions). */
   mount?(app: Hono): void;
-  /** Long-lived connections (Discord gateway, Slack Socket Mode, Telegram polling). */
-  start?(): Promise<void>;
+  /**
+   * Long-lived connections (Discord gateway, Slack Socket Mode, Telegram polling). Run in the background by the
+   * hub's supervisor: throw a ChannelConfigError when only the operator can fix it (not retried), anything else is
+   * retried with backoff; `events.lost` reports a connection that dropped after it started.
+   */
+  start?(events?: StartEvents): Promise<void>;
   stop?(): Promise<void>;
   /** The outbound API used to answer in threads. */
   api: ThreadApi;

@@ -1,3 +1,4 @@
+import type { ChannelHealth } from "../channels/health.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { EventBus } from "./bus.js";
@@ -19,6 +20,8 @@ export interface AppDeps {
   allowedWorkspaces: string[];
   models: Record<string, string | undefined>;
   currentTask(): unknown;
+  /** Each configured chat channel's state (starting / ok / degraded / failed), by name. */
+  channels(): Record<string, ChannelHealth>;
   /** Cancels a running (here) or queued task; "not_cancellable" when it runs in another process. */
   cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }
