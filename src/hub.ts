@@ -9,7 +9,7 @@ import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import { sanitizedEnv } from "./agent/tools/shell.js";
 import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
-import type { ChannelHealth, RetryPolicy } from "./channels/health.js";
+import type { ChannelHealth, RetryPolicy, Supervised } from "./channels/health.js";
 import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
@@ -132,13 +132,15 @@ export interface WiredChannels {
   sinks: EventSink[];
   /** Each configured channel's state, by name. */
   health(): Record<string, ChannelHealth>;
+  /** Connects the long-lived connections in the background (once the server listens); returns at once. */
+  start(): void;
   stop(): Promise<void>;
 }
 
 async function wireChannels(hub: Hub, server: ServerHandle, retry: Partial<RetryPolicy>): Promise<WiredChannels> {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
-  if (names.length === 0) return { mounts: [], sinks: [], health: () => ({}), stop: async () => {} };
+  if (names.length === 0) return { mounts: [], sinks: [], health: () => ({}), start() {}, stop: async () => {} };
   const { loadChannel } = await import("./channels/index.js");
   const { createChannelContext } = await import("./channels/context.js");
   const { createReplySink } = await import("./channels/reply-sink.js");
@@ -161,7 +163,8 @@ async function wireChannels(hub: Hub, server: ServerHandle, retry: Partial<Retry
     ...retry,
   };
   const adapters: ChannelAdapter[] = [];
-  const supervised = new Map<string, ReturnType<typeof superviseChannel>>();
+  const supervised = new Map<string, Supervised>();
+  const now = retry.now ?? Date.now;
   for (const [name, raw] of Object.entries(configs)) {
     // One channel's invalid table marks that channel failed; the others and the API still start.
     const adapter = await loadChannel(name, raw, contextFor).catch((error: unknown) => {
@@ -173,16 +176,24 @@ async function wireChannels(hub: Hub, server: ServerHandle, retry: Partial<Retry
   }
   for (const adapter of adapters) if (adapter.prepare || adapter.finish) hub.taskHooks.set(adapter.name, adapter);
   const replies = adapters.map((a) => createReplySink({ channel: a.name, api: a.api, store: hub.store, logger: hub.logger }));
-  // Started in the background, each on its own: a platform that is down never delays the API or another channel.
-  for (const adapter of adapters) {
-    const start = adapter.start?.bind(adapter) ?? (async () => {});
-    const stop = adapter.stop?.bind(adapter) ?? (async () => {});
-    supervised.set(adapter.name, superviseChannel(adapter.name, { start, stop }, { policy, logger: hub.logger }));
-  }
+  const since = new Date(now()).toISOString();
   return {
     mounts: adapters.flatMap((a) => (a.mount ? [(app: Parameters<RouteMounter>[0]) => a.mount?.(app)] : [])),
     sinks: replies.map((r) => r.sink),
-    health: () => Object.fromEntries([...supervised].map(([name, s]) => [name, s.health()])),
+    health: () =>
+      Object.fromEntries([
+        ...adapters.filter((a) => !supervised.has(a.name)).map((a): [string, ChannelHealth] => [a.name, { state: "starting", since, failures: 0 }]),
+        ...[...supervised].map(([name, s]): [string, ChannelHealth] => [name, s.health()]),
+      ]),
+    // Each on its own, in the background: a platform that is down never delays the API or another channel.
+    start() {
+      for (const adapter of adapters) {
+        if (supervised.has(adapter.name)) continue;
+        const start = adapter.start?.bind(adapter) ?? (async () => {});
+        const stop = adapter.stop?.bind(adapter) ?? (async () => {});
+        supervised.set(adapter.name, superviseChannel(adapter.name, { start, stop }, { policy, logger: hub.logger }));
+      }
+    },
     async stop() {
       await Promise.all(replies.map((r) => r.flush()));
       await Promise.all([...supervised.values()].map((s) => s.stop()));

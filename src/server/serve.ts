@@ -38,7 +38,9 @@ export interface ServeOptions {
   host?: string;
   webhookOptions?: WebhookOptions;
   /** Wires channel adapters once the server can take tasks: their routes, live sinks and a stop hook. */
-  channels?: (server: ServerHandle) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; health?(): Record<string, ChannelHealth>; stop(): Promise<void> }>;
+  channels?: (
+    server: ServerHandle,
+  ) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; health?(): Record<string, ChannelHealth>; start?(): void; stop(): Promise<void> }>;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -117,6 +119,8 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? config.api.port);
+  // Only a hub that listens connects to the platforms, so a fatal start-up error leaves nothing open.
+  channels.start?.();
   runner.notify();
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
