@@ -46,9 +46,17 @@ export interface InboundMessage {
   isDirect: boolean;
 }
 
+/** A small durable key-value space (the store's kv table) for what a channel must remember across restarts. */
+export interface ChannelKv {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
 /** What a channel may ask of the hub (and nothing more). */
 export interface ChannelContext {
   policy: ChannelPolicy;
+  /** Durable memory (e.g. Telegram's bot identity); absent in some unit tests, where channels keep it in memory. */
+  kv?: ChannelKv;
   /** The hub's logger (OPENKOI_LOG_LEVEL); absent in some unit tests. */
   logger?: Logger;
   /** Verify → this → ack: durable, deduplicated; returns quickly. */
