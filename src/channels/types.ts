@@ -18,7 +18,13 @@ export interface MessageRef {
  * (every reply is "proactive"; no live request context is kept).
  */
 export interface ThreadApi {
-  post(thread: ThreadRef, message: RichMessage): Promise<MessageRef>;
+  /** `meta.taskId` tags the message with its task where the platform keeps such data (so `findPosted` can find it). */
+  post(thread: ThreadRef, message: RichMessage, meta?: { taskId: string }): Promise<MessageRef>;
+  /**
+   * The task's message if one was posted (looked up on the platform by the tag `post` gave it): after a crash between
+   * the platform's answer and the store write, a re-run edits that message instead of posting a second one.
+   */
+  findPosted?(thread: ThreadRef, taskId: string): Promise<MessageRef | undefined>;
   update(ref: MessageRef, message: RichMessage): Promise<void>;
   /** Plain text in the thread: refusals, budget messages, continuation chunks of a long result. */
   postText(thread: ThreadRef, text: string): Promise<MessageRef | undefined>;

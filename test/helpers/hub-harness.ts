@@ -67,6 +67,15 @@ export async function startHubHarness(
   );
   const hub = await createHub({ env: fullEnv, config, ...options });
   const server = await startServer(hub, { port: 0, channels: hub.channels, webhookOptions: { baseDelayMs: 20 } });
+  // Channels connect in the background; tests start once each has connected or been found down.
+  await waitFor(
+    async () => {
+      const { channels } = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { channels: Record<string, { state: string }> };
+      return Object.values(channels).every((c) => c.state !== "starting");
+    },
+    15_000,
+    "the channels to start",
+  );
   return {
     hub,
     server,
