@@ -1,8 +1,9 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { ChannelConfigError } from "../../channels/health.js";
 import { loadConfig } from "../../config/load.js";
 import { resolvePaths } from "../../config/paths.js";
 import type { Config } from "../../config/schema.js";
-import { errorMessage } from "../../core/errors.js";
+import { ConfigError, errorMessage } from "../../core/errors.js";
 import type { ParsedArgs } from "../args.js";
 
 interface Check {
@@ -112,7 +113,17 @@ async function channelChecks(config: Config): Promise<Check[]> {
         const detail = adapter?.check ? await timed(adapter.check(), 5000) : "configured";
         return { name: `channel ${name}`, ok: true, detail };
       } catch (error) {
-        return { name: `channel ${name}`, ok: false, detail: errorMessage(error), fix: `check [channels.${name}] in the config and run openkoi setup ${name}` };
+        // The same split the hub makes: our configuration (failed, with the fix) or the platform (degraded, retried).
+        if (error instanceof ConfigError) {
+          const fix = error instanceof ChannelConfigError ? error.fix : `check [channels.${name}] in the config and run openkoi setup ${name}`;
+          return { name: `channel ${name}`, ok: false, detail: `failed: ${errorMessage(error)}`, fix };
+        }
+        return {
+          name: `channel ${name}`,
+          ok: false,
+          detail: `degraded: ${errorMessage(error)}`,
+          fix: "the platform is down or unreachable: openkoi serve keeps retrying it; check the channel's api_url and the network",
+        };
       }
     }),
   );
@@ -168,7 +179,11 @@ export async function run(_args: ParsedArgs): Promise<number> {
       fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run`,
     });
   }
-  if (config) checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config)), ...(await integrationChecks(config)));
+  if (config) {
+    checks.push(...(await providerChecks(config, paths)), ...(await channelChecks(config)), ...(await integrationChecks(config)));
+    const { runningHubChannels } = await import("../hub-channels.js");
+    checks.push(...(await runningHubChannels(config)));
+  }
   for (const c of checks) {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);
