@@ -9,6 +9,7 @@ import { holdUntilPassed } from "./agent/held.js";
 import { runAgent } from "./agent/loop.js";
 import { builtinTools } from "./agent/tools/index.js";
 import type { AgentDeps, BoundModel, HeldAction } from "./agent/types.js";
+import type { ChannelHealth, RetryPolicy, Supervised } from "./channels/health.js";
 import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
@@ -46,8 +47,8 @@ export interface Hub {
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
   /** What `current-task.json` says now (the CLI's live view and `/api/v1/status` read the same file). */
   currentTask(): CurrentTaskState | undefined;
-  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, a stop hook. */
-  channels(server: ServerHandle): Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
+  /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, health, a stop hook. */
+  channels(server: ServerHandle): Promise<WiredChannels>;
   close(): void;
 }
 
@@ -58,6 +59,8 @@ export interface HubOptions {
   defaultLogLevel?: LogLevel;
   /** The hub's clock (rate limits, per-day rules; tests move it); Date.now when absent. */
   now?: () => number;
+  /** Overrides of the channel retry policy (tests inject the jitter; the delays come from [server]). */
+  channelRetry?: Partial<RetryPolicy>;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -135,42 +138,80 @@ async function agentDeps(hub: Hub, request: TaskRequest, emit: (body: TaskEventB
   };
 }
 
-async function wireChannels(hub: Hub, server: ServerHandle) {
+export interface WiredChannels {
+  mounts: RouteMounter[];
+  sinks: EventSink[];
+  /** Each configured channel's state, by name. */
+  health(): Record<string, ChannelHealth>;
+  /** Connects the long-lived connections in the background (once the server listens); returns at once. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+async function wireChannels(hub: Hub, server: ServerHandle, retry: Partial<RetryPolicy>): Promise<WiredChannels> {
   const configs = hub.config.channels;
   const names = Object.keys(configs);
-  if (names.length === 0) return { mounts: [], sinks: [], stop: async () => {} };
-  const { loadChannels } = await import("./channels/index.js");
+  if (names.length === 0) return { mounts: [], sinks: [], health: () => ({}), start() {}, stop: async () => {} };
+  const { loadChannel } = await import("./channels/index.js");
   const { createChannelContext } = await import("./channels/context.js");
   const { createReplySink } = await import("./channels/reply-sink.js");
+  const { failedChannel, superviseChannel } = await import("./channels/health.js");
   const workspace = resolve(hub.config.server.workspace ?? process.cwd());
   const defaults = { maxIterations: hub.config.iteration.max_iterations, qualityThreshold: hub.config.iteration.quality_threshold, workspace };
   const messageRate = createRateLimiter({ capacity: hub.config.limits.chat_messages_per_minute, windowMs: 60_000, now: hub.now });
-  const adapters = await loadChannels(
-    configs,
-    (channel, policy) =>
-      createChannelContext({
-        channel,
-        policy,
-        dataDir: hub.paths.dataDir,
-        store: hub.store,
-        logger: hub.logger,
-        submit: server.submit,
-        cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
-        defaults,
-        now: hub.now,
-        messageRate,
-      }),
-    hub.logger,
-  );
+  const contextFor = (channel: string, policy: Parameters<typeof createChannelContext>[0]["policy"]) =>
+    createChannelContext({
+      channel,
+      policy,
+      dataDir: hub.paths.dataDir,
+      store: hub.store,
+      logger: hub.logger,
+      submit: server.submit,
+      cancel: (taskId, reason) => server.cancel(taskId, reason) !== "not_cancellable",
+      defaults,
+      now: hub.now,
+      messageRate,
+    });
+  const policy: RetryPolicy = {
+    initialMs: hub.config.server.channel_retry_initial_ms,
+    maxMs: hub.config.server.channel_retry_max_ms,
+    ...retry,
+  };
+  const adapters: ChannelAdapter[] = [];
+  const supervised = new Map<string, Supervised>();
+  const now = retry.now ?? hub.now;
+  for (const [name, raw] of Object.entries(configs)) {
+    // One channel's invalid table marks that channel failed; the others and the API still start.
+    const adapter = await loadChannel(name, raw, contextFor).catch((error: unknown) => {
+      hub.logger.error(`channel ${name} failed (the rest of the hub runs): ${errorMessage(error)}`);
+      supervised.set(name, failedChannel(error));
+      return undefined;
+    });
+    if (adapter) adapters.push(adapter);
+  }
   for (const adapter of adapters) if (adapter.prepare || adapter.finish) hub.taskHooks.set(adapter.name, adapter);
   const replies = adapters.map((a) => createReplySink({ channel: a.name, api: a.api, store: hub.store, logger: hub.logger }));
-  for (const adapter of adapters) await adapter.start?.();
+  const since = new Date(now()).toISOString();
   return {
     mounts: adapters.flatMap((a) => (a.mount ? [(app: Parameters<RouteMounter>[0]) => a.mount?.(app)] : [])),
     sinks: replies.map((r) => r.sink),
+    health: () =>
+      Object.fromEntries([
+        ...adapters.filter((a) => !supervised.has(a.name)).map((a): [string, ChannelHealth] => [a.name, { state: "starting", since, failures: 0 }]),
+        ...[...supervised].map(([name, s]): [string, ChannelHealth] => [name, s.health()]),
+      ]),
+    // Each on its own, in the background: a platform that is down never delays the API or another channel.
+    start() {
+      for (const adapter of adapters) {
+        if (supervised.has(adapter.name)) continue;
+        const start = adapter.start?.bind(adapter) ?? (async () => {});
+        const stop = adapter.stop?.bind(adapter) ?? (async () => {});
+        supervised.set(adapter.name, superviseChannel(adapter.name, { start, stop }, { policy, logger: hub.logger }));
+      }
+    },
     async stop() {
       await Promise.all(replies.map((r) => r.flush()));
-      for (const adapter of adapters) await adapter.stop?.();
+      await Promise.all([...supervised.values()].map((s) => s.stop()));
     },
   };
 }
@@ -242,7 +283,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       return outcome;
     },
     currentTask: () => readCurrentTask(paths.stateDir),
-    channels: (server) => wireChannels(hub, server),
+    channels: (server) => wireChannels(hub, server, options.channelRetry ?? {}),
     close() {
       stateFiles.flush();
       store.close();

@@ -79,6 +79,7 @@ export function createChannelContext(deps: ChannelContextDeps): ChannelContext {
     policy: deps.policy,
     dataDir: deps.dataDir,
     logger,
+    kv: { get: (key) => store.kvGet(key), set: (key, value) => store.kvSet(key, value) },
     isEngaged: (name, thread) => store.threads.engaged(threadKey(name, thread)),
     taskForMessage: (name, messageId) => store.kvGet(`reply:${name}:${messageId}`),
     activeTaskInThread: (name, thread) => store.threads.active(threadKey(name, thread)),

@@ -1,4 +1,3 @@
-import type { Logger } from "../core/logger.js";
 import { type ChannelPolicy, parsePolicy } from "./policy.js";
 import type { ChannelAdapter, ChannelContext, ChannelFactory } from "./types.js";
 
@@ -11,18 +10,14 @@ const FACTORIES: Record<string, () => Promise<{ createChannel: ChannelFactory; p
   github: () => import("./github/index.js"),
 };
 
-export async function loadChannels(
-  configs: Record<string, Record<string, unknown>>,
+/** Builds one channel's adapter (no connection yet); undefined for a name the registry does not know. */
+export async function loadChannel(
+  name: string,
+  raw: Record<string, unknown>,
   contextFor: (name: string, policy: ChannelPolicy) => ChannelContext,
-  logger: Logger,
-): Promise<ChannelAdapter[]> {
-  const adapters: ChannelAdapter[] = [];
-  for (const [name, raw] of Object.entries(configs)) {
-    const load = FACTORIES[name];
-    if (!load) continue;
-    const { createChannel, policyDefaults } = await load();
-    adapters.push(await createChannel(raw, contextFor(name, parsePolicy({ ...policyDefaults, ...raw }))));
-    logger.info(`channel ${name} ready`);
-  }
-  return adapters;
+): Promise<ChannelAdapter | undefined> {
+  const load = FACTORIES[name];
+  if (!load) return undefined;
+  const { createChannel, policyDefaults } = await load();
+  return createChannel(raw, contextFor(name, parsePolicy({ ...policyDefaults, ...raw })));
 }

@@ -19,6 +19,12 @@ interface Live {
 
 const MAX_RATE_LIMIT_WAITS = 3;
 
+/** Stored in place of a reference while the first post is in flight. */
+interface PostingMark {
+  posting: true;
+  at: string;
+}
+
 /**
  * Turns a channel's task events into one live message per task in the originating thread:
  * posted once (or found again after a restart), edited at the platform's pace, finalised with the result.
@@ -45,16 +51,29 @@ export function createReplySink(deps: { channel: string; api: ThreadApi; store: 
     }
   }
 
+  /**
+   * The stored reference, or — when only the "posting" mark survived (a crash between the post and its record) —
+   * the message the platform has for this task, recorded now; undefined when nothing was (or can be found) posted.
+   */
+  async function recall(task: Live): Promise<MessageRef | undefined> {
+    const { taskId } = task.view;
+    const stored = store.replyRef(taskId, channel) as MessageRef | PostingMark | undefined;
+    if (!stored || !("posting" in stored)) return stored;
+    const found = await api.findPosted?.(task.thread, taskId);
+    if (found) remember(taskId, found);
+    return found;
+  }
+
   async function render(task: Live): Promise<void> {
     const message = taskMessage(task.view, outputLimit);
-    if (!task.ref) {
-      const stored = store.replyRef(task.view.taskId, channel) as MessageRef | undefined;
-      if (stored) task.ref = stored;
-    }
+    task.ref ??= await recall(task);
     const post = async () => {
-      const ref = await api.post(task.thread, message);
+      const { taskId } = task.view;
+      // Durable before the platform can have the message: a re-run then looks for it instead of posting blind.
+      store.saveReplyRef(taskId, channel, { posting: true, at: new Date(now()).toISOString() } satisfies PostingMark);
+      const ref = await api.post(task.thread, message, { taskId });
       task.ref = ref;
-      remember(task.view.taskId, ref);
+      remember(taskId, ref);
     };
     await withRateLimit(async () => {
       if (!task.ref) return post();

@@ -3,6 +3,7 @@ import type { EventSink, TaskEventBody } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
 import type { RichMessage } from "../core/rich-message.js";
 import type { TaskRequest, ThreadRef } from "../core/task.js";
+import type { StartEvents } from "./health.js";
 import type { ChannelPolicy } from "./policy.js";
 
 /** Where a posted message lives, as the platform identifies it (serialisable; stored per task). */
@@ -17,7 +18,13 @@ export interface MessageRef {
  * (every reply is "proactive"; no live request context is kept).
  */
 export interface ThreadApi {
-  post(thread: ThreadRef, message: RichMessage): Promise<MessageRef>;
+  /** `meta.taskId` tags the message with its task where the platform keeps such data (so `findPosted` can find it). */
+  post(thread: ThreadRef, message: RichMessage, meta?: { taskId: string }): Promise<MessageRef>;
+  /**
+   * The task's message if one was posted (looked up on the platform by the tag `post` gave it): after a crash between
+   * the platform's answer and the store write, a re-run edits that message instead of posting a second one.
+   */
+  findPosted?(thread: ThreadRef, taskId: string): Promise<MessageRef | undefined>;
   update(ref: MessageRef, message: RichMessage): Promise<void>;
   /** Plain text in the thread: refusals, budget messages, continuation chunks of a long result. */
   postText(thread: ThreadRef, text: string): Promise<MessageRef | undefined>;
@@ -45,11 +52,19 @@ export interface InboundMessage {
   isDirect: boolean;
 }
 
+/** A small durable key-value space (the store's kv table) for what a channel must remember across restarts. */
+export interface ChannelKv {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
 /** What a channel may ask of the hub (and nothing more). */
 export interface ChannelContext {
   policy: ChannelPolicy;
   /** The hub's data directory (where a channel keeps clones or caches of its own). */
   dataDir: string;
+  /** Durable memory (e.g. Telegram's bot identity); absent in some unit tests, where channels keep it in memory. */
+  kv?: ChannelKv;
   /** The hub's logger (OPENKOI_LOG_LEVEL); absent in some unit tests. */
   logger?: Logger;
   /** Verify → this → ack: durable, deduplicated; returns quickly. */
@@ -76,8 +91,12 @@ export interface ChannelAdapter {
   name: string;
   /** HTTP routes under /channels/<name>/… (webhooks, interactions). */
   mount?(app: Hono): void;
-  /** Long-lived connections (Discord gateway, Slack Socket Mode, Telegram polling). */
-  start?(): Promise<void>;
+  /**
+   * Long-lived connections (Discord gateway, Slack Socket Mode, Telegram polling). Run in the background by the
+   * hub's supervisor: throw a ChannelConfigError when only the operator can fix it (not retried), anything else is
+   * retried with backoff; `events.lost` reports a connection that dropped after it started.
+   */
+  start?(events?: StartEvents): Promise<void>;
   stop?(): Promise<void>;
   /** The outbound API used to answer in threads. */
   api: ThreadApi;

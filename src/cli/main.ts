@@ -88,6 +88,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.exitCode = report(error);
+    const code = report(error);
+    process.exitCode = code;
+    // A failed command must end, even if a library left a socket or timer open: exit once nothing else is left to
+    // flush (unref: a clean process ends before this fires).
+    setTimeout(() => process.exit(code), 2000).unref();
   },
 );

@@ -102,6 +102,9 @@ const server = z
     shutdown_grace_seconds: z.number().min(0).max(3600).default(10),
     /** The directory tasks run in when none is named. */
     workspace: z.string().optional(),
+    /** A channel whose platform is down is retried after ~initial, doubling up to max (jittered). */
+    channel_retry_initial_ms: z.number().int().min(1).max(3_600_000).default(1000),
+    channel_retry_max_ms: z.number().int().min(1).max(3_600_000).default(60_000),
   })
   .prefault({});
 

@@ -5,7 +5,7 @@ import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { ApiError, errorBody, statusOf } from "./http-error.js";
 import { clientKey, rateLimit } from "./rate-limit.js";
-import { statusRoutes } from "./routes/status.js";
+import { channelsView, overallStatus, statusRoutes } from "./routes/status.js";
 import { taskRoutes } from "./routes/tasks.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,7 +25,15 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
     if (length !== undefined) return Number(length) > MAX_BODY_BYTES ? tooLarge(c) : next();
     return c.req.method === "GET" || c.req.method === "HEAD" ? next() : streamingLimit(c, next);
   });
-  const health = (c: { json: (v: unknown) => Response }) => c.json({ status: "ok", version: deps.version });
+  // Always 200 (a load balancer keeps routing to a hub whose Slack still works); the body says which channel is not ok.
+  // Unauthenticated, so the error texts are left to /api/v1/status when the API has a token.
+  const health = (c: { json: (v: unknown) => Response }) => {
+    const channels = deps.channels();
+    const shown = deps.token
+      ? Object.fromEntries(Object.entries(channels).map(([name, h]) => [name, { state: h.state, since: h.since }]))
+      : channelsView(channels);
+    return c.json({ status: overallStatus(channels), version: deps.version, channels: shown });
+  };
   app.get("/health", health);
   app.get("/api/v1/health", health);
   app.use("/api/v1/*", bearerAuth(deps.token));

@@ -1,3 +1,4 @@
+import type { ChannelHealth } from "../channels/health.js";
 import type { RateLimiter } from "../core/rate-limiter.js";
 import type { TaskRequest } from "../core/task.js";
 import type { ToolClass } from "../core/tool.js";
@@ -27,6 +28,8 @@ export interface AppDeps {
   apiRate?: RateLimiter;
   /** [limits].list_description_chars: listings cut longer descriptions. */
   listDescriptionChars: number;
+  /** Each configured chat channel's state (starting / ok / degraded / failed), by name. */
+  channels(): Record<string, ChannelHealth>;
   /** Cancels a running (here) or queued task; "not_cancellable" when it runs in another process. */
   cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
+import type { ChannelHealth } from "../channels/health.js";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { EventSink } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
@@ -37,7 +38,9 @@ export interface ServeOptions {
   host?: string;
   webhookOptions?: WebhookOptions;
   /** Wires channel adapters once the server can take tasks: their routes, live sinks and a stop hook. */
-  channels?: (server: ServerHandle) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; stop(): Promise<void> }>;
+  channels?: (
+    server: ServerHandle,
+  ) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; health?(): Record<string, ChannelHealth>; start?(): void; stop(): Promise<void> }>;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -105,6 +108,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: hub.currentTask,
+      channels: () => channels.health?.() ?? {},
       cancel,
       apiRate: createRateLimiter({ capacity: limits.api_requests_per_minute, windowMs: 60_000, now: hub.now }),
       listDescriptionChars: limits.list_description_chars,
@@ -115,9 +119,16 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const server = await new Promise<ServerType>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? config.api.port }, () => resolveServer(s));
     s.once("error", (error) => reject(new ConfigError(`Cannot listen on ${host}:${options.port ?? config.api.port}: ${errorMessage(error)}`)));
+  }).catch(async (error: unknown) => {
+    // Connections already open (Discord's gateway, Socket Mode, polling) would keep a process that never listens alive.
+    await runner.stop(0);
+    await channels.stop();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? config.api.port);
+  // Only a hub that listens connects to the platforms, so a fatal start-up error leaves nothing open.
+  channels.start?.();
   runner.notify();
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,

@@ -41,6 +41,12 @@ export interface DiscordFake {
   reactions: Array<{ channel: string; message: string; emoji: string }>;
   callbacks: Array<{ id: string; token: string; body: Json }>;
   identified(): boolean;
+  /** Every REST request gets this reply until called again without one (an outage: e.g. `{ status: 503 }`). */
+  setDown(reply: Reply | undefined): void;
+  /** Answer each IDENTIFY by closing the gateway with `code` (4004 = bad token); undefined restores READY. */
+  closeOnIdentify(code: number | undefined): void;
+  /** Open gateway WebSocket connections. */
+  gatewayConnections(): number;
   /** Sends a gateway dispatch; resolves once written to the socket. */
   dispatch(t: string, d: Json): Promise<void>;
   nextId(): string;
@@ -108,7 +114,15 @@ const GUILD = {
   stickers: [],
 };
 
-async function startGateway(state: { seq: number; socket?: WebSocket; identified: boolean }) {
+interface GatewayState {
+  seq: number;
+  socket?: WebSocket;
+  identified: boolean;
+  /** When set, an IDENTIFY is answered by closing the socket with this code (4004: authentication failed). */
+  closeOnIdentify?: number;
+}
+
+async function startGateway(state: GatewayState) {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise((r) => wss.once("listening", r));
   const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -124,6 +138,7 @@ async function startGateway(state: { seq: number; socket?: WebSocket; identified
       const frame = JSON.parse(String(raw)) as { op: number };
       if (frame.op === 1) void send(ws, { op: 11, d: null, s: null, t: null });
       if (frame.op !== 2) return;
+      if (state.closeOnIdentify !== undefined) return ws.close(state.closeOnIdentify, "Authentication failed.");
       state.identified = true;
       void dispatch("READY", {
         v: 10,
@@ -144,14 +159,16 @@ async function startGateway(state: { seq: number; socket?: WebSocket; identified
       for (const client of wss.clients) client.terminate();
       wss.close(() => r());
     });
-  return { url, dispatch, close };
+  const open = () => [...wss.clients].filter((c) => c.readyState === c.OPEN).length;
+  return { url, dispatch, close, open };
 }
 
 export async function startDiscordFake(): Promise<DiscordFake> {
   const token = "fake.discord.token";
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
-  const state = { seq: 0, socket: undefined as WebSocket | undefined, identified: false };
+  const state: GatewayState = { seq: 0, socket: undefined, identified: false };
+  let down: Reply | undefined;
   const gateway = await startGateway(state);
   const messages = new Map<string, StoredMessage>();
   const posts: StoredMessage[] = [];
@@ -196,6 +213,7 @@ export async function startDiscordFake(): Promise<DiscordFake> {
 
   const route = (r: RecordedRequest): Reply | undefined => {
     const path = decodeURIComponent(r.path).replace(/^\/api\/v10/, "");
+    if (down) return down;
     const failure = failures.findIndex((f) => f.match(r));
     if (failure >= 0) return failures.splice(failure, 1)[0]?.reply;
     const cb = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
@@ -234,6 +252,13 @@ export async function startDiscordFake(): Promise<DiscordFake> {
     reactions,
     callbacks,
     identified: () => state.identified,
+    setDown(reply) {
+      down = reply;
+    },
+    closeOnIdentify(code) {
+      state.closeOnIdentify = code;
+    },
+    gatewayConnections: gateway.open,
     dispatch: gateway.dispatch,
     nextId,
     failNext: (match, reply) => void failures.push({ match, reply }),

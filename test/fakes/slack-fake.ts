@@ -26,6 +26,8 @@ export interface SlackMessage {
   text: string;
   attachments: Json[];
   blocks: Json[];
+  /** chat.postMessage `metadata` (kept across edits that send none, as Slack does). */
+  metadata?: Json;
   /** Every visible string (header, context, fields, sections, button labels or the text), entities decoded. */
   visible: string;
 }
@@ -55,6 +57,8 @@ export interface SlackFake extends FakeServer {
   calls(method: string): RecordedRequest[];
   /** The next call of `method` gets this reply instead (e.g. a 429). */
   failNext(method: string, reply: Reply): void;
+  /** The next call of `method` takes effect, but its answer is never sent (the connection stays open until close). */
+  stallNext(method: string): void;
   /** The Socket Mode side; `apps.connections.open` hands out its URL once started. */
   socket(): Promise<SocketFake>;
   sign(raw: string, timestamp?: number): Record<string, string>;
@@ -119,7 +123,9 @@ function toMessage(form: Json, ts: string): SlackMessage {
   const blocks = json(form.blocks);
   const all = [...blocks, ...attachments.flatMap((a) => json(a.blocks))];
   const text = String(form.text ?? "");
+  const metadata = typeof form.metadata === "string" ? (JSON.parse(form.metadata) as Json) : (form.metadata as Json | undefined);
   return {
+    ...(metadata ? { metadata } : {}),
     channel: String(form.channel),
     ts,
     threadTs: typeof form.thread_ts === "string" ? form.thread_ts : undefined,
@@ -154,6 +160,7 @@ export async function startSlackFake(options: { botToken?: string; appToken?: st
   const edits: SlackMessage[] = [];
   const log: Array<{ method: string; at: number }> = [];
   const failures = new Map<string, Reply[]>();
+  const stalls = new Set<string>();
   let socket: (SocketFake & { wsUrl: string }) | undefined;
 
   const api = (method: string, body: Json): Reply => {
@@ -169,13 +176,34 @@ export async function startSlackFake(options: { botToken?: string; appToken?: st
       case "chat.update": {
         const index = messages.findIndex((m) => m.channel === body.channel && m.ts === body.ts);
         if (index < 0) return { json: { ok: false, error: "message_not_found" } };
-        const edited = { ...toMessage(body, String(body.ts)), threadTs: messages[index]?.threadTs };
+        const before = messages[index];
+        const edited = { ...toMessage(body, String(body.ts)), threadTs: before?.threadTs };
+        if (!edited.metadata && before?.metadata) edited.metadata = before.metadata;
         messages[index] = edited;
         edits.push(edited);
         return { json: { ok: true, channel: edited.channel, ts: edited.ts, text: edited.text } };
       }
       case "reactions.add":
         return { json: { ok: true } };
+      case "conversations.replies":
+      case "conversations.history": {
+        const inThread = (m: SlackMessage) => (method === "conversations.replies" ? m.ts === body.ts || m.threadTs === body.ts : !m.threadTs);
+        const found = messages.filter((m) => m.channel === body.channel && inThread(m));
+        const withMetadata = body.include_all_metadata === true || body.include_all_metadata === "true";
+        return {
+          json: {
+            ok: true,
+            messages: found.map((m) => ({
+              type: "message",
+              ts: m.ts,
+              text: m.text,
+              ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+              ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+            })),
+            has_more: false,
+          },
+        };
+      }
       default:
         return { json: { ok: false, error: "unknown_method" } };
     }
@@ -192,7 +220,10 @@ export async function startSlackFake(options: { botToken?: string; appToken?: st
     const failure = failures.get(method)?.shift();
     if (failure) return failure;
     if (auth !== `Bearer ${botToken}`) return { json: { ok: false, error: "invalid_auth" } };
-    return api(method, (request.body ?? {}) as Json);
+    const reply = api(method, (request.body ?? {}) as Json);
+    if (!stalls.delete(method)) return reply;
+    // Done, but the answer never leaves: the caller cannot know whether its call took effect (a crash window).
+    return { stream: () => undefined };
   });
 
   const sign = (raw: string, timestamp = Math.floor(Date.now() / 1000)) => ({
@@ -217,6 +248,9 @@ export async function startSlackFake(options: { botToken?: string; appToken?: st
     calls: (method) => server.requests.filter((r) => r.path === `/api/${method}`),
     failNext(method, reply) {
       failures.set(method, [...(failures.get(method) ?? []), reply]);
+    },
+    stallNext(method) {
+      stalls.add(method);
     },
     async socket() {
       socket ??= await startSocket();

@@ -53,6 +53,10 @@ export interface TelegramFake {
   /** The next call of `method` fails with this Bot API error. */
   failNext(method: string, failure: ApiFailure): void;
   setWebhookInfo(info: { url: string; last_error_message?: string }): void;
+  /** Every call of `method` gets this raw HTTP reply (e.g. a proxy's 502 page) until called again without one. */
+  failAlways(method: string, reply: Reply | undefined): void;
+  /** getUpdates answers at once whatever its `timeout` (a proxy or local Bot API server that ignores it). */
+  answerPollsAtOnce(on: boolean): void;
   pendingPolls(): number;
   close(): Promise<void>;
 }
@@ -69,6 +73,8 @@ export async function startTelegramFake(): Promise<TelegramFake> {
   const edits: StoredMessage[] = [];
   const updates: Update[] = [];
   const failures = new Map<string, ApiFailure>();
+  const outages = new Map<string, Reply>();
+  let instantPolls = false;
   const waiters = new Set<() => void>();
   let webhook = { url: "", pending_update_count: 0, has_custom_certificate: false } as Record<string, unknown>;
   let nextId = 1000;
@@ -117,6 +123,8 @@ export async function startTelegramFake(): Promise<TelegramFake> {
     const body = (typeof request.body === "object" && request.body ? request.body : {}) as Record<string, unknown>;
     calls.push({ method, body, at: Date.now() });
     if (token !== BOT_TOKEN) return fail({ error_code: 401, description: "Unauthorized" });
+    const outage = outages.get(method);
+    if (outage) return outage;
     const failure = failures.get(method);
     if (failure) {
       failures.delete(method);
@@ -161,7 +169,7 @@ export async function startTelegramFake(): Promise<TelegramFake> {
       }
       case "getUpdates": {
         const timeout = typeof body.timeout === "number" ? body.timeout : 0;
-        return take(body).length || timeout <= 0 ? ok(take(body)) : longPoll(body, timeout);
+        return take(body).length || timeout <= 0 || instantPolls ? ok(take(body)) : longPoll(body, timeout);
       }
       default:
         return fail({ error_code: 400, description: `Bad Request: method ${method} is not faked` });
@@ -179,6 +187,13 @@ export async function startTelegramFake(): Promise<TelegramFake> {
       wake();
     },
     failNext: (method, failure) => void failures.set(method, failure),
+    failAlways(method, reply) {
+      if (reply) outages.set(method, reply);
+      else outages.delete(method);
+    },
+    answerPollsAtOnce(on) {
+      instantPolls = on;
+    },
     setWebhookInfo(info) {
       webhook = { ...webhook, ...info };
     },

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
-import { createHub, type Hub } from "../../src/hub.js";
+import { createHub, type Hub, type HubOptions } from "../../src/hub.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { waitFor } from "../fakes/http.js";
 import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
@@ -46,7 +46,7 @@ export function sentToModel(harness: HubHarness, marker: string): string {
 export async function startHubHarness(
   raw: Record<string, unknown> = {},
   env: Record<string, string> = {},
-  options: { now?: () => number } = {},
+  options: Pick<HubOptions, "now" | "channelRetry"> = {},
 ): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");
@@ -57,11 +57,26 @@ export async function startHubHarness(
   let open: (() => void) | undefined;
   const fullEnv = { OPENKOI_HOME: home, OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: model.baseURL, OLLAMA_HOST: "http://127.0.0.1:9", ...env };
   const config: Config = parseConfig(
-    { models: { executor: "openai/gpt-4.1" }, server: { workspace, shutdown_grace_seconds: 1 }, api: { port: 0 }, evaluation: { run_tests: false }, ...raw },
+    {
+      models: { executor: "openai/gpt-4.1" },
+      api: { port: 0 },
+      evaluation: { run_tests: false },
+      ...raw,
+      server: { workspace, shutdown_grace_seconds: 1, ...(raw.server as Record<string, unknown> | undefined) },
+    },
     fullEnv,
   );
-  const hub = await createHub({ env: fullEnv, config, now: options.now });
+  const hub = await createHub({ env: fullEnv, config, ...options });
   const server = await startServer(hub, { port: 0, channels: hub.channels, webhookOptions: { baseDelayMs: 20 } });
+  // Channels connect in the background; tests start once each has connected or been found down.
+  await waitFor(
+    async () => {
+      const { channels } = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { channels: Record<string, { state: string }> };
+      return Object.values(channels).every((c) => c.state !== "starting");
+    },
+    15_000,
+    "the channels to start",
+  );
   return {
     hub,
     server,

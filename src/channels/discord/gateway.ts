@@ -1,5 +1,6 @@
 import type { Client, Message, MessageReaction, PartialMessageReaction, PartialUser, User } from "discord.js";
 import { errorMessage, OpenKoiError } from "../../core/errors.js";
+import { ChannelConfigError } from "../health.js";
 import { isAllowed } from "../policy.js";
 import type { ChannelContext, ThreadApi } from "../types.js";
 import type { DiscordChannelConfig } from "./config.js";
@@ -90,8 +91,34 @@ function listen(client: Client, deps: GatewayDeps): void {
   client.on(Events.Error, failed("gateway error"));
 }
 
-/** Logs in over the gateway (its URL from `<api_url>/v10/gateway/bot`) and resolves once READY. */
-export async function connectGateway(deps: GatewayDeps): Promise<{ stop(): Promise<void> }> {
+/** Gateway close codes only the operator can fix (4004 bad token, 4013/4014 intents), with what to change. */
+const FATAL_CLOSES: Record<number, string> = {
+  4004: "check channels.discord.bot_token",
+  4013: 'enable "Message Content Intent" for the bot in the Developer Portal (or set channels.discord.gateway = false)',
+  4014: 'enable "Message Content Intent" for the bot in the Developer Portal (or set channels.discord.gateway = false)',
+};
+
+/** A login/close failure as the supervisor's vocabulary: configuration (failed, with the fix) or transient (retried). */
+function gatewayError(error: unknown): Error {
+  if (error instanceof ChannelConfigError) return error;
+  const e = error as { code?: unknown; status?: unknown };
+  if (e?.code === "TokenInvalid" || e?.status === 401)
+    return new ChannelConfigError(`Discord rejected the bot token (${errorMessage(error)})`, "check channels.discord.bot_token", { cause: error });
+  const answered = typeof e?.status === "number" ? `Discord answered ${e.status} ` : "";
+  return new OpenKoiError(
+    "DISCORD_GATEWAY",
+    `Discord gateway login failed: ${answered}${errorMessage(error)}; retrying (check channels.discord.api_url and the network)`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/**
+ * Logs in over the gateway (its URL from `<api_url>/v10/gateway/bot`) and resolves once READY. `signal` aborts a
+ * login in flight (the hub is stopping); `lost` hears of a connection discord.js gave up on after READY.
+ */
+export async function connectGateway(deps: GatewayDeps, signal?: AbortSignal, lost?: (error: unknown) => void): Promise<{ stop(): Promise<void> }> {
   const { Client, Events, GatewayIntentBits: I, Partials } = deps.discord;
   const client = new Client({
     intents: [I.Guilds, I.GuildMessages, I.MessageContent, I.DirectMessages, I.GuildMessageReactions, I.DirectMessageReactions],
@@ -101,21 +128,34 @@ export async function connectGateway(deps: GatewayDeps): Promise<{ stop(): Promi
   });
   listen(client, deps);
   let timer: NodeJS.Timeout | undefined;
+  let isReady = false;
+  let onAbort: (() => void) | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    client.once(Events.ClientReady, () => resolve());
+    client.once(Events.ClientReady, () => {
+      isReady = true;
+      resolve();
+    });
+    // discord.js does not reconnect after these closes; before READY they fail the login, after it the connection.
+    client.on(Events.ShardDisconnect, (event: { code: number }) => {
+      const fix = FATAL_CLOSES[event.code];
+      const error = fix
+        ? new ChannelConfigError(`Discord closed the gateway with ${event.code}`, fix)
+        : new OpenKoiError("DISCORD_GATEWAY", `Discord closed the gateway with ${event.code}`);
+      if (isReady) lost?.(error);
+      else reject(error);
+    });
     timer = setTimeout(() => reject(new Error(`no READY within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    onAbort = () => reject(new OpenKoiError("DISCORD_GATEWAY", "Discord gateway login abandoned: the hub is stopping"));
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
     await Promise.all([client.login(deps.config.bot_token), ready]);
   } catch (error) {
     await client.destroy();
-    throw new OpenKoiError(
-      "DISCORD_GATEWAY",
-      `Discord gateway login failed: ${errorMessage(error)}: check channels.discord.bot_token, and enable "Message Content Intent" for the bot in the Developer Portal (or set gateway = false)`,
-      { cause: error },
-    );
+    throw gatewayError(error);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
   return { stop: () => client.destroy() };
 }

@@ -39,23 +39,27 @@ export async function createChannel(rawConfig: unknown, ctx: ChannelContext): Pr
   const key = config.public_key ? publicKeyFromHex(config.public_key) : undefined;
   const logger = ctx.logger ?? createLogger("warn");
   let gateway: { stop(): Promise<void> } | undefined;
+  let connecting: AbortController | undefined;
   return {
     name: CHANNEL,
     api,
     ...(key ? { mount: (app) => mountInteractions(app, key, handle) } : {}),
-    async start() {
+    async start(events) {
       if (!config.gateway || gateway) return;
-      gateway = await connectGateway({
+      connecting = new AbortController();
+      const deps = {
         discord,
         config,
         ctx,
         api,
         memory,
-        onInteraction: (payload) => answerGatewayInteraction(rest, config.api_url, payload, handle),
-        warn: (message) => logger.warn(message),
-      });
+        onInteraction: (payload: unknown) => answerGatewayInteraction(rest, config.api_url, payload, handle),
+        warn: (message: string) => logger.warn(message),
+      };
+      gateway = await connectGateway(deps, connecting.signal, (error) => events?.lost(error));
     },
     async stop() {
+      connecting?.abort();
       await gateway?.stop();
       gateway = undefined;
     },

@@ -9,6 +9,9 @@ import { renderMessage, SECTION_TEXT_LIMIT } from "./render.js";
 type WebClient = webApi.WebClient;
 type Json = Record<string, unknown>;
 
+/** Message metadata naming the task a message shows (chat.postMessage `metadata`), found again after a crash. */
+const TASK_EVENT_TYPE = "openkoi_task";
+
 /** Slack's per-channel posting pace is about one message a second. */
 export const MIN_EDIT_INTERVAL_MS = 1000;
 
@@ -72,9 +75,28 @@ export function createSlackApi(client: WebClient): ThreadApi {
   return {
     textLimit: SECTION_TEXT_LIMIT,
     minEditIntervalMs: MIN_EDIT_INTERVAL_MS,
-    async post(thread: ThreadRef, message: RichMessage) {
-      const result = await call(client, "chat.postMessage", { ...where(thread), ...renderMessage(message), unfurl_links: false, unfurl_media: false });
+    async post(thread: ThreadRef, message: RichMessage, meta?: { taskId: string }) {
+      const metadata = meta ? { metadata: { event_type: TASK_EVENT_TYPE, event_payload: { task_id: meta.taskId } } } : {};
+      const result = await call(client, "chat.postMessage", {
+        ...where(thread),
+        ...renderMessage(message),
+        ...metadata,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
       return posted(thread, result, "chat.postMessage");
+    },
+    async findPosted(thread: ThreadRef, taskId: string) {
+      // The thread's replies (or the channel's recent messages), with the metadata our post attached.
+      const result = thread.thread
+        ? await call(client, "conversations.replies", { channel: thread.conversation, ts: thread.thread, include_all_metadata: true, limit: 200 })
+        : await call(client, "conversations.history", { channel: thread.conversation, include_all_metadata: true, limit: 100 });
+      const messages = Array.isArray(result.messages) ? (result.messages as Json[]) : [];
+      const mine = messages.find((m) => {
+        const metadata = field(m, "metadata");
+        return field(metadata, "event_type") === TASK_EVENT_TYPE && field(field(metadata, "event_payload"), "task_id") === taskId;
+      });
+      return typeof mine?.ts === "string" ? { thread, id: mine.ts } : undefined;
     },
     async update(ref: MessageRef, message: RichMessage) {
       await call(client, "chat.update", { channel: ref.thread.conversation, ts: ref.id, ...renderMessage(message) });

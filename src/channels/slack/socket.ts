@@ -1,6 +1,7 @@
 import type { LogLevel, Logger as SlackLogger } from "@slack/bolt";
 import { errorMessage, OpenKoiError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
+import { ChannelConfigError } from "../health.js";
 import type { SlackInbound } from "./parse.js";
 import { parseSlack } from "./parse.js";
 
@@ -27,6 +28,7 @@ export interface SocketModeOptions {
 }
 
 type Json = Record<string, unknown>;
+const AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "token_revoked", "account_inactive", "not_allowed_token_type"]);
 const obj = (v: unknown): Json => (v && typeof v === "object" ? (v as Json) : {});
 
 /**
@@ -55,6 +57,12 @@ export async function startSocketMode(options: SocketModeOptions): Promise<{ sto
     await client.start();
   } catch (error) {
     await client.disconnect().catch(() => undefined);
+    const said = (error as { data?: { error?: unknown } } | null)?.data?.error;
+    // A rejected app token is the operator's to fix (the channel is failed); anything else is retried.
+    if (typeof said === "string" && AUTH_ERRORS.has(said))
+      throw new ChannelConfigError(`Slack said ${said} to apps.connections.open`, "check channels.slack.app_token (xapp-…, scope connections:write)", {
+        cause: error,
+      });
     throw new OpenKoiError(
       "SLACK_SOCKET_MODE",
       `Slack Socket Mode could not connect: ${errorMessage(error)}: check channels.slack.app_token (xapp-…, scope connections:write) and channels.slack.api_url`,

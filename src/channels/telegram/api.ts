@@ -1,6 +1,8 @@
+import { createRequire } from "node:module";
 import type { Api } from "grammy";
 import { OpenKoiError, RateLimitedError } from "../../core/errors.js";
 import type { ThreadRef } from "../../core/task.js";
+import { ChannelConfigError } from "../health.js";
 import type { MessageRef, ThreadApi } from "../types.js";
 import { cut, renderMessage, TEXT_LIMIT } from "./render.js";
 
@@ -17,15 +19,70 @@ function isApiError(error: unknown): error is TelegramApiError {
   return typeof error === "object" && error !== null && typeof (error as { error_code?: unknown }).error_code === "number";
 }
 
-/** Maps grammY's errors to ours: 429 → RateLimitedError (the reply sink waits), the rest with what to check. */
+/** An HTTP answer that is not the Bot API's JSON error (a proxy's 502 page, a bare `{"message": …}`): still an answer. */
+export class TelegramHttpAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status} ${statusText}`);
+  }
+}
+
+function hasErrorCode(text: string): boolean {
+  try {
+    return isApiError(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * grammY's own fetch (node-fetch, resolved as grammY resolves it), wrapped so a non-2xx answer without Telegram's
+ * `error_code` keeps its status and text; grammY would otherwise report it as a network failure.
+ */
+export function inspectingFetch(): typeof fetch {
+  const fromGrammy = createRequire(createRequire(import.meta.url).resolve("grammy"));
+  const base = fromGrammy("node-fetch") as (url: unknown, init: unknown) => Promise<Response>;
+  return (async (url: unknown, init: unknown) => {
+    const res = await base(url, init);
+    if (res.ok) return res;
+    const text = await res.clone().text();
+    if (hasErrorCode(text)) return res;
+    throw new TelegramHttpAnswer(res.status, res.statusText, text);
+  }) as typeof fetch;
+}
+
+function answerOf(error: unknown): TelegramHttpAnswer | undefined {
+  if (error instanceof TelegramHttpAnswer) return error;
+  const inner = (error as { error?: unknown } | null)?.error;
+  return inner instanceof TelegramHttpAnswer ? inner : undefined;
+}
+
+/** Maps grammY's errors to ours: 429 → RateLimitedError (the reply sink waits), a rejected token → failed, the rest with what to check. */
 export function telegramError(error: unknown, method: string): Error {
   if (isApiError(error)) {
     if (error.error_code === 429) {
       const seconds = error.parameters?.retry_after ?? 1;
       return new RateLimitedError(`Telegram rate-limited ${method}: retry after ${seconds} s`, seconds * 1000);
     }
-    const hint = error.error_code === 401 || error.error_code === 404 ? ": check channels.telegram.bot_token" : "";
-    return new OpenKoiError("UPSTREAM_ERROR", `Telegram said ${error.error_code} ${error.description} (${method})${hint}`, { cause: error });
+    if (error.error_code === 401 || error.error_code === 404)
+      return new ChannelConfigError(`Telegram said ${error.error_code} ${error.description} (${method})`, "check channels.telegram.bot_token", {
+        cause: error,
+      });
+    return new OpenKoiError("UPSTREAM_ERROR", `Telegram said ${error.error_code} ${error.description} (${method})`, { cause: error });
+  }
+  const answer = answerOf(error);
+  if (answer) {
+    const text = answer.body.replace(/\s+/g, " ").trim().slice(0, 200);
+    return new OpenKoiError(
+      "UPSTREAM_ERROR",
+      `The Telegram Bot API answered HTTP ${answer.status} ${answer.statusText} to ${method}: ${text || "(empty body)"}`,
+      {
+        cause: error,
+      },
+    );
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new OpenKoiError(

@@ -19,6 +19,8 @@ const schema = z
       .url({ protocol: /^https?$/ })
       .default(TELEGRAM_API_ROOT)
       .transform((url) => url.replace(/\/+$/, "")),
+    /** Least time between two getUpdates calls: a proxy or local server that ignores `timeout` answers at once. */
+    poll_min_interval_ms: z.number().int().min(0).max(60_000).default(500),
   })
   .superRefine((config, issues) => {
     if (config.mode === "webhook" && !config.webhook_secret) {

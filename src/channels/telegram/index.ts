@@ -1,29 +1,22 @@
 import type { Api } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Update } from "grammy/types";
 import type { Hono } from "hono";
 import { errorMessage, OpenKoiError } from "../../core/errors.js";
 import { createLogger, type Logger } from "../../core/logger.js";
 import { isAllowed } from "../policy.js";
-import type { ChannelAdapter, ChannelContext, ThreadApi } from "../types.js";
-import { call, createThreadApi, createThreadMemory, type ThreadMemory } from "./api.js";
+import type { ChannelAdapter, ChannelContext, ChannelKv, ThreadApi } from "../types.js";
+import { call, createThreadApi, createThreadMemory, inspectingFetch, type ThreadMemory } from "./api.js";
 import { parseTelegramConfig, type TelegramConfig } from "./config.js";
+import { createIdentity, type Identity } from "./identity.js";
 import { CHANNEL, parseUpdate, type TelegramEvent } from "./parse.js";
 import { createPoller } from "./polling.js";
 import { SECRET_HEADER, verifySecretToken } from "./verify.js";
 
 export const WEBHOOK_PATH = `/channels/${CHANNEL}/webhook`;
 
-/** getMe once, shared; a failure is not cached so the next update tries again. */
-function lazyIdentity(api: Api): () => Promise<UserFromGetMe> {
-  let pending: Promise<UserFromGetMe> | undefined;
-  return () => {
-    const current = pending ?? call("getMe", () => api.getMe());
-    pending = current;
-    current.catch(() => {
-      if (pending === current) pending = undefined;
-    });
-    return current;
-  };
+function memoryKv(): ChannelKv {
+  const values = new Map<string, string>();
+  return { get: (key) => values.get(key), set: (key, value) => void values.set(key, value) };
 }
 
 interface HandlerDeps {
@@ -31,7 +24,7 @@ interface HandlerDeps {
   api: Api;
   threadApi: ThreadApi;
   memory: ThreadMemory;
-  identity(): Promise<UserFromGetMe>;
+  identity: Identity;
   logger: Logger;
 }
 
@@ -48,7 +41,10 @@ function createUpdateHandler(deps: HandlerDeps): (update: Update) => Promise<voi
     answer(event.callbackQueryId, cancelled ? "Stopping…" : "Nothing to stop: the task has already finished.");
   };
   return async (update) => {
-    const event = parseUpdate(update, await deps.identity(), deps.memory.rootOf);
+    const me = deps.identity.cached();
+    // Without the bot's username a group mention cannot be told apart: hold the update until getMe answers.
+    if (!me) return deps.identity.hold(update);
+    const event = parseUpdate(update, me, deps.memory.rootOf);
     if (event.kind === "message") await ctx.receive(event.message, deps.threadApi);
     else if (event.kind === "stop") stop(event);
   };
@@ -81,14 +77,10 @@ async function check(config: TelegramConfig, api: Api): Promise<string> {
   return `${who}, webhook ${info.url}, ${info.pending_update_count} pending${lastError}`;
 }
 
-/** Learns the bot's username before the first update: a rejected token stops the hub, an unreachable API is retried later. */
-async function warmUp(identity: () => Promise<UserFromGetMe>, logger: Logger): Promise<void> {
-  try {
-    await identity();
-  } catch (error) {
-    if (error instanceof OpenKoiError && error.code !== "UPSTREAM_UNREACHABLE") throw error;
-    logger.warn(`telegram: ${errorMessage(error)}; retrying when the first update arrives`);
-  }
+/** Webhook mode's start: getMe checks the token (401 → failed; down → retried), then the held updates run. */
+async function warmUp(identity: Identity, handle: (update: Update) => Promise<void>): Promise<void> {
+  await identity.fetch();
+  await identity.drain(handle);
 }
 
 /** The Telegram channel: webhook (secret-token header) or long polling, answered with one live HTML message per task. */
@@ -96,18 +88,26 @@ export async function createChannel(rawConfig: unknown, ctx: ChannelContext): Pr
   const config = parseTelegramConfig(rawConfig);
   const grammy = await import("grammy");
   // Outbound calls are short; long polls ask for 30 s, so this leaves room for both.
-  const client = { apiRoot: config.api_root, timeoutSeconds: 60 };
+  const client = { apiRoot: config.api_root, timeoutSeconds: 60, fetch: inspectingFetch() };
   const api = new grammy.Api(config.bot_token, client);
   const memory = createThreadMemory();
   const threadApi = createThreadApi(api, memory);
-  const identity = lazyIdentity(api);
   const logger = ctx.logger ?? createLogger();
+  const identity = createIdentity(api, ctx.kv ?? memoryKv(), config.bot_token.split(":")[0] ?? "", logger);
   const handle = createUpdateHandler({ ctx, api, threadApi, memory, identity, logger });
   const adapter: ChannelAdapter = { name: CHANNEL, api: threadApi, check: () => check(config, api) };
   if (config.mode === "webhook") {
     const secret = config.webhook_secret ?? "";
-    return { ...adapter, mount: (app) => mountWebhook(app, secret, handle), start: () => warmUp(identity, logger) };
+    return { ...adapter, mount: (app) => mountWebhook(app, secret, handle), start: () => warmUp(identity, handle) };
   }
-  const poller = createPoller({ Bot: grammy.Bot, token: config.bot_token, client, identity, handle, logger });
+  const poller = createPoller({
+    Bot: grammy.Bot,
+    token: config.bot_token,
+    client,
+    identity: () => identity.fetch(),
+    handle,
+    logger,
+    minIntervalMs: config.poll_min_interval_ms,
+  });
   return { ...adapter, start: poller.start, stop: poller.stop };
 }

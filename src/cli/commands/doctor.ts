@@ -1,8 +1,9 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { ChannelConfigError } from "../../channels/health.js";
 import { loadConfig } from "../../config/load.js";
 import { resolvePaths } from "../../config/paths.js";
 import type { Config } from "../../config/schema.js";
-import { errorMessage } from "../../core/errors.js";
+import { ConfigError, errorMessage } from "../../core/errors.js";
 import type { ParsedArgs } from "../args.js";
 
 interface Check {
@@ -105,7 +106,7 @@ async function sandboxCheck(config: Config, paths: ReturnType<typeof resolvePath
 async function channelChecks(config: Config, dataDir: string): Promise<Check[]> {
   const names = Object.keys(config.channels);
   if (names.length === 0) return [];
-  const { loadChannels } = await import("../../channels/index.js");
+  const { loadChannel } = await import("../../channels/index.js");
   const inert = {
     dataDir,
     receive: async () => ({ kind: "ignored" as const, reason: "doctor" }),
@@ -117,16 +118,21 @@ async function channelChecks(config: Config, dataDir: string): Promise<Check[]> 
   return Promise.all(
     names.map(async (name): Promise<Check> => {
       try {
-        const [adapter] = await loadChannels({ [name]: config.channels[name as keyof typeof config.channels] ?? {} }, (_n, policy) => ({ ...inert, policy }), {
-          debug() {},
-          info() {},
-          warn() {},
-          error() {},
-        });
+        const adapter = await loadChannel(name, config.channels[name as keyof typeof config.channels] ?? {}, (_n, policy) => ({ ...inert, policy }));
         const detail = adapter?.check ? await timed(adapter.check(), 5000) : "configured";
         return { name: `channel ${name}`, ok: true, detail };
       } catch (error) {
-        return { name: `channel ${name}`, ok: false, detail: errorMessage(error), fix: `check [channels.${name}] in the config and run openkoi setup ${name}` };
+        // The same split the hub makes: our configuration (failed, with the fix) or the platform (degraded, retried).
+        if (error instanceof ConfigError) {
+          const fix = error instanceof ChannelConfigError ? error.fix : `check [channels.${name}] in the config and run openkoi setup ${name}`;
+          return { name: `channel ${name}`, ok: false, detail: `failed: ${errorMessage(error)}`, fix };
+        }
+        return {
+          name: `channel ${name}`,
+          ok: false,
+          detail: `degraded: ${errorMessage(error)}`,
+          fix: "the platform is down or unreachable: openkoi serve keeps retrying it; check the channel's api_url and the network",
+        };
       }
     }),
   );
@@ -182,13 +188,16 @@ export async function run(_args: ParsedArgs): Promise<number> {
       fix: `move ${paths.database} aside if it is corrupt; it is recreated on the next run`,
     });
   }
-  if (config)
+  if (config) {
     checks.push(
       await sandboxCheck(config, paths),
       ...(await providerChecks(config, paths)),
       ...(await channelChecks(config, paths.dataDir)),
       ...(await integrationChecks(config)),
     );
+    const { runningHubChannels } = await import("../hub-channels.js");
+    checks.push(...(await runningHubChannels(config)));
+  }
   for (const c of checks) {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);

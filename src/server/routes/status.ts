@@ -1,9 +1,25 @@
 import { Hono } from "hono";
+import type { ChannelHealth } from "../../channels/health.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
 import { truncatedText } from "../views.js";
 
 const DAY_MS = 24 * 3600_000;
+
+/** "ok" only when every channel is ok. */
+export function overallStatus(channels: Record<string, ChannelHealth>): "ok" | "degraded" {
+  return Object.values(channels).every((c) => c.state === "ok") ? "ok" : "degraded";
+}
+
+/** Channel health in the API's snake_case. */
+export function channelsView(channels: Record<string, ChannelHealth>) {
+  return Object.fromEntries(
+    Object.entries(channels).map(([name, h]) => [
+      name,
+      { state: h.state, since: h.since, failures: h.failures, last_error: h.lastError ?? null, ...(h.fix ? { fix: h.fix } : {}) },
+    ]),
+  );
+}
 
 export function statusRoutes(deps: AppDeps): Hono {
   const app = new Hono();
@@ -23,6 +39,7 @@ export function statusRoutes(deps: AppDeps): Hono {
       models: deps.models,
       today: { tasks: today.tasks, cost_usd: today.costUsd, tokens: today.tokens },
       current: deps.currentTask() ?? null,
+      channels: channelsView(deps.channels()),
     });
   });
 

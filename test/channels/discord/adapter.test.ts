@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createChannelContext } from "../../../src/channels/context.js";
 import { createDiscordApi } from "../../../src/channels/discord/api.js";
 import { createChannel } from "../../../src/channels/discord/index.js";
+import { ChannelConfigError } from "../../../src/channels/health.js";
 import { parsePolicy } from "../../../src/channels/policy.js";
 import type { ChannelAdapter, ChannelContext } from "../../../src/channels/types.js";
 import { createLogger } from "../../../src/core/logger.js";
@@ -82,11 +83,13 @@ describe("discord adapter lifecycle", () => {
     );
   });
 
-  it("a gateway login with a wrong token fails start() with a hint", async () => {
+  it("a gateway login with a wrong token fails start() with a configuration error naming the fix", async () => {
     fake = await startDiscordFake();
     harness = await startHubHarness();
     const a = await adapter(discordConfig(fake, { bot_token: "wrong" }), contextOn(harness));
-    await expect(a.start?.()).rejects.toThrow(/Discord gateway login failed: .*channels\.discord\.bot_token/);
+    const error = await a.start?.().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelConfigError);
+    expect(error).toMatchObject({ fix: "check channels.discord.bot_token", message: expect.stringMatching(/^Discord rejected the bot token/) });
     expect(fake.identified()).toBe(false);
   });
 });

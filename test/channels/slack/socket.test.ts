@@ -1,5 +1,6 @@
 /** Socket Mode: the hub dials out (apps.connections.open → WebSocket), takes envelopes, acks them after storing. */
 import { afterEach, describe, expect, it } from "vitest";
+import { ChannelConfigError } from "../../../src/channels/health.js";
 import { parseSlackConfig } from "../../../src/channels/slack/config.js";
 import { createSlackChannel } from "../../../src/channels/slack/index.js";
 import type { ChannelContext } from "../../../src/channels/types.js";
@@ -70,13 +71,18 @@ describe("slack socket mode", () => {
     await waitFor(() => t.slack.edits.find((m) => m.visible.includes("stopped by alice")), 5000, "the stopped message");
   });
 
-  it("fails to start with an actionable error when the app token is refused", async () => {
+  it("fails to start with a configuration error (failed, not retried) when the app token is refused", async () => {
     const slack = await startSlackFake();
     try {
       const config = parseSlackConfig({ bot_token: slack.botToken, app_token: "xapp-1-wrong", api_url: slack.apiUrl });
       const adapter = await createSlackChannel(config, unusedContext, { logger: createLogger("silent") });
       expect(adapter.mount).toBeUndefined();
-      await expect(adapter.start?.()).rejects.toThrow(/invalid_auth.*check channels\.slack\.app_token/);
+      const error = await adapter.start?.().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChannelConfigError);
+      expect(error).toMatchObject({
+        message: "Slack said invalid_auth to apps.connections.open: check channels.slack.app_token (xapp-…, scope connections:write)",
+        fix: "check channels.slack.app_token (xapp-…, scope connections:write)",
+      });
       expect(slack.calls("apps.connections.open")).toHaveLength(1);
     } finally {
       await slack.close();

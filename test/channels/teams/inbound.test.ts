@@ -116,8 +116,14 @@ describe("teams conversations", () => {
     expect((await t.harness.settle(task.id)).status).toBe("completed");
   });
 
-  it("without app_id refuses to start unless allow_unauthenticated is set", async () => {
-    await expect(startTeams({ appId: "" })).rejects.toThrow(/channels\.teams\.app_id: required.*allow_unauthenticated = true/);
+  it("without app_id refuses to start unless allow_unauthenticated is set (the channel fails alone)", async () => {
+    current = await startTeams({ appId: "" });
+    const status = (await (await fetch(`${current.harness.url}/api/v1/status`)).json()) as { channels: Record<string, { state: string; last_error: string }> };
+    expect(status.channels.teams?.state).toBe("failed");
+    expect(status.channels.teams?.last_error).toMatch(/channels\.teams\.app_id: required.*allow_unauthenticated = true/);
+    const res = await postActivity(current.harness.url, messageActivity(current.fake, { text: "hi", id: "x-1", thread: "t-x" }), undefined);
+    expect(res.status).toBe(404);
+    expect(tasksOf(current)).toHaveLength(0);
   });
 
   it("without app_id and with allow_unauthenticated accepts unsigned activities (emulator mode) and replies without a token", async () => {

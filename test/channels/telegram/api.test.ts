@@ -1,6 +1,7 @@
 /** The outbound ThreadApi, through the unmodified grammY client, against the fake Bot API. */
 import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ChannelConfigError } from "../../../src/channels/health.js";
 import { createThreadApi, createThreadMemory } from "../../../src/channels/telegram/api.js";
 import { createChannel } from "../../../src/channels/telegram/index.js";
 import { OpenKoiError, RateLimitedError } from "../../../src/core/errors.js";
@@ -96,13 +97,20 @@ describe("telegram ThreadApi", () => {
     expect(polling.mount).toBeUndefined();
   });
 
-  it("webhook mode learns the bot's username at start, fails on a rejected token and tolerates an unreachable API", async () => {
+  it("webhook mode learns the bot's username at start; a rejected token is a configuration error, an unreachable API is retried", async () => {
     const good = await createChannel({ bot_token: BOT_TOKEN, webhook_secret: WEBHOOK_SECRET, api_root: fake.url }, unusedContext);
     await expect(good.start?.()).resolves.toBeUndefined();
     expect(fake.calls.map((c) => c.method)).toEqual(["getMe"]);
     const rejected = await createChannel({ bot_token: "999:wrong", webhook_secret: WEBHOOK_SECRET, api_root: fake.url }, unusedContext);
-    await expect(rejected.start?.()).rejects.toThrow("Telegram said 401 Unauthorized (getMe): check channels.telegram.bot_token");
+    const refusal = await rejected.start?.().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ChannelConfigError);
+    expect(refusal).toMatchObject({
+      message: "Telegram said 401 Unauthorized (getMe): check channels.telegram.bot_token",
+      fix: "check channels.telegram.bot_token",
+    });
     const offline = await createChannel({ bot_token: BOT_TOKEN, webhook_secret: WEBHOOK_SECRET, api_root: "http://127.0.0.1:9" }, unusedContext);
-    await expect(offline.start?.()).resolves.toBeUndefined();
+    const down = await offline.start?.().catch((error: unknown) => error);
+    expect(down).not.toBeInstanceOf(ChannelConfigError);
+    expect(String(down)).toContain("Could not reach the Telegram Bot API (getMe)");
   });
 });

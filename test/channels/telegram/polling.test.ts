@@ -31,6 +31,8 @@ describe("telegram channel in polling mode", () => {
       const running = await waitFor(() => tasksOf(harness).find((t) => t.status === "running"), 5000, "the second task");
       const shown = await waitFor(() => fake.sent.find((m) => m.reply_parameters?.message_id === 60), 5000, "its live message");
       fake.pushUpdate(stopUpdate(43, { taskId: running.id, chatId: GROUP, messageId: shown.message_id }));
+      // The Stop is taken (and answered) while the model is still held; only then may the task go on.
+      await waitFor(() => fake.calls.find((c) => c.method === "answerCallbackQuery"), 5000, "the Stop to be answered");
       harness.release();
       expect((await harness.settle(running.id)).status).toBe("cancelled");
       // The next poll confirms what was handled: offset = last update_id + 1.
