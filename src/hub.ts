@@ -48,6 +48,8 @@ export interface HubOptions {
   config?: Config;
   /** When OPENKOI_LOG_LEVEL is unset (the hub logs task lifecycles at info; the CLI stays quiet). */
   defaultLogLevel?: LogLevel;
+  /** Where the hub logs instead of stderr (tests read what it logged). */
+  logger?: Logger;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -164,7 +166,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths.configFile, env));
-  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
+  const logger = options.logger ?? createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
+import type { Logger } from "../../src/core/logger.js";
 import { createHub, type Hub } from "../../src/hub.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { waitFor } from "../fakes/http.js";
@@ -42,7 +43,12 @@ export function sentToModel(harness: HubHarness, marker: string): string {
   return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
 }
 
-export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<HubHarness> {
+export interface HarnessOptions {
+  /** The hub logs here (e.g. `createLogger("warn", (l) => lines.push(l))`) so a test can read what it logged. */
+  logger?: Logger;
+}
+
+export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");
   mkdirSync(home, { recursive: true });
@@ -55,7 +61,7 @@ export async function startHubHarness(raw: Record<string, unknown> = {}, env: Re
     { models: { executor: "openai/gpt-4.1" }, server: { workspace, shutdown_grace_seconds: 1 }, api: { port: 0 }, evaluation: { run_tests: false }, ...raw },
     fullEnv,
   );
-  const hub = await createHub({ env: fullEnv, config });
+  const hub = await createHub({ env: fullEnv, config, logger: options.logger });
   const server = await startServer(hub, { port: 0, channels: hub.channels, webhookOptions: { baseDelayMs: 20 } });
   return {
     hub,
