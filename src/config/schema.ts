@@ -82,6 +82,14 @@ const api = z
     token: z.string().optional(),
     /** Directories API clients may name as `workspace`; the hub's working directory is always allowed. */
     workspaces: z.array(z.string()).default([]),
+    /** A task's `metadata` is stored and echoed back: bounded in nesting and in serialized size. */
+    metadata_max_depth: z.number().int().min(1).max(64).default(8),
+    metadata_max_bytes: z
+      .number()
+      .int()
+      .min(2)
+      .max(1024 * 1024)
+      .default(16 * 1024),
     webhooks,
   })
   .prefault({});

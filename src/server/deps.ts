@@ -1,11 +1,15 @@
+import type { Logger } from "../core/logger.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { EventBus } from "./bus.js";
+import type { MetadataLimits } from "./metadata.js";
 import type { Runner } from "./runner.js";
 
 /** What the HTTP app needs from the hub; the server never reaches concrete adapters itself. */
 export interface AppDeps {
   version: string;
+  /** 5xx responses are logged here with their stack and request id. */
+  logger: Logger;
   startedAt: number;
   token: string | undefined;
   store: Store;
@@ -15,6 +19,8 @@ export interface AppDeps {
   submit(request: TaskRequest, options?: EnqueueOptions): Promise<{ taskId: string; created: boolean }>;
   /** Defaults for new API tasks. */
   defaults: { maxIterations: number; qualityThreshold: number; workspace: string };
+  /** Bounds on a new task's `metadata`. */
+  metadataLimits: MetadataLimits;
   /** Resolved, absolute directories an API client may name as `workspace`. */
   allowedWorkspaces: string[];
   models: Record<string, string | undefined>;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
+import type { Hono } from "hono";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { EventSink } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
@@ -16,6 +17,8 @@ import { createWebhookSink, type WebhookOptions } from "./webhooks.js";
 
 export interface RunningServer {
   url: string;
+  /** The HTTP app itself: tests send thousands of requests in-process with `app.request()`. */
+  app: Hono;
   port: number;
   bus: EventBus;
   runner: Runner;
@@ -89,6 +92,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const app = createApp(
     {
       version: packageVersion(),
+      logger,
       startedAt: Date.now(),
       token: config.api.token,
       store,
@@ -96,6 +100,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       bus,
       submit,
       defaults: { maxIterations: config.iteration.max_iterations, qualityThreshold: config.iteration.quality_threshold, workspace },
+      metadataLimits: { maxDepth: config.api.metadata_max_depth, maxBytes: config.api.metadata_max_bytes },
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: () => readCurrentTask(hub.paths.stateDir),
@@ -112,6 +117,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const port = typeof address === "object" && address ? address.port : (options.port ?? config.api.port);
   runner.notify();
   return {
+    app,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     bus,

@@ -7,6 +7,7 @@ import { isTerminal, type TaskEvent } from "../../core/events.js";
 import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../../core/task.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
+import { metadataProblem } from "../metadata.js";
 import { taskDetailJson, taskSummaryJson } from "../views.js";
 
 const createTask = z.strictObject({
@@ -61,6 +62,8 @@ export function taskRoutes(deps: AppDeps): Hono {
       throw new ApiError(400, "VALIDATION_FAILED", `${field}: ${issue?.message ?? "invalid"}`);
     }
     const input = parsed.data;
+    const tooBig = input.metadata === undefined ? undefined : metadataProblem(input.metadata, deps.metadataLimits);
+    if (tooBig) throw new ApiError(400, "VALIDATION_FAILED", tooBig);
     const request: TaskRequest = {
       id: randomUUID(),
       description: input.description,
