@@ -1,6 +1,7 @@
 import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from "botbuilder";
 import type { Context } from "hono";
 import { VerificationError } from "../../core/errors.js";
+import { activityProblem, authView } from "./schema.js";
 import { verifyActivity } from "./verify.js";
 
 export const MESSAGES_PATH = "/channels/teams/messages";
@@ -42,7 +43,12 @@ export function messagesHandler({ auth, adapter, logic }: MessagesRoute): (c: Co
       return c.json({ error: { code: "BAD_REQUEST", message: "Expected a Bot Framework activity (a JSON object with a type)." } }, 400);
     }
     const headers = Object.fromEntries(c.req.raw.headers);
-    await verifyActivity(auth, body as Activity, headers.authorization ?? "");
+    // The token is checked first, so a forgery is a 401 whatever its body; a signed but malformed activity is a 400
+    // (the Bot Connector does not retry a 4xx), never a TypeError deep in botbuilder or in our parser.
+    const problem = activityProblem(body);
+    const checked = (problem ? authView(body as Record<string, unknown>) : body) as Activity;
+    await verifyActivity(auth, checked, headers.authorization ?? "");
+    if (problem) return c.json({ error: { code: "INVALID_PAYLOAD", message: `The activity does not have the expected shape: ${problem}` } }, 400);
     const res = responseShim();
     await adapter.process({ method: "POST", body: body as Record<string, unknown>, headers }, res, logic);
     if (res.statusCode === 401)
