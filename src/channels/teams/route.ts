@@ -1,6 +1,7 @@
 import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from "botbuilder";
 import type { Context } from "hono";
 import { VerificationError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
 import { activityProblem, authView } from "./schema.js";
 import { verifyActivity } from "./verify.js";
 
@@ -33,10 +34,11 @@ export interface MessagesRoute {
   auth: Pick<ConfigurationBotFrameworkAuthentication, "authenticateRequest">;
   adapter: CloudAdapter;
   logic(turn: TurnContext): Promise<void>;
+  logger?: Logger;
 }
 
 /** `POST /channels/teams/messages`: verify the JWT, run the turn (fast: parse + enqueue), answer with its status/invoke body. */
-export function messagesHandler({ auth, adapter, logic }: MessagesRoute): (c: Context) => Promise<Response> {
+export function messagesHandler({ auth, adapter, logic, logger }: MessagesRoute): (c: Context) => Promise<Response> {
   return async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
     if (!body || typeof body !== "object" || Array.isArray(body) || typeof (body as { type?: unknown }).type !== "string") {
@@ -47,7 +49,7 @@ export function messagesHandler({ auth, adapter, logic }: MessagesRoute): (c: Co
     // (the Bot Connector does not retry a 4xx), never a TypeError deep in botbuilder or in our parser.
     const problem = activityProblem(body);
     const checked = (problem ? authView(body as Record<string, unknown>) : body) as Activity;
-    await verifyActivity(auth, checked, headers.authorization ?? "");
+    await verifyActivity(auth, checked, headers.authorization ?? "", logger);
     if (problem) return c.json({ error: { code: "INVALID_PAYLOAD", message: `The activity does not have the expected shape: ${problem}` } }, 400);
     const res = responseShim();
     await adapter.process({ method: "POST", body: body as Record<string, unknown>, headers }, res, logic);
