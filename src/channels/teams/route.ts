@@ -2,6 +2,7 @@ import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, T
 import type { Context } from "hono";
 import { VerificationError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
+import { withoutConsoleErrors } from "./quiet.js";
 import { activityProblem, authView } from "./schema.js";
 import { verifyActivity } from "./verify.js";
 
@@ -52,9 +53,22 @@ export function messagesHandler({ auth, adapter, logic, logger }: MessagesRoute)
     await verifyActivity(auth, checked, headers.authorization ?? "", logger);
     if (problem) return c.json({ error: { code: "INVALID_PAYLOAD", message: `The activity does not have the expected shape: ${problem}` } }, 400);
     const res = responseShim();
-    await adapter.process({ method: "POST", body: body as Record<string, unknown>, headers }, res, logic);
+    // botbuilder turns a failing turn into a bare 500 (and prints it): rethrown here, the hub logs it once, with
+    // its stack and the request id the response carries.
+    let failure: unknown;
+    const turn = async (context: TurnContext) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    };
+    await withoutConsoleErrors(() => adapter.process({ method: "POST", body: body as Record<string, unknown>, headers }, res, turn));
+    if (failure !== undefined) throw failure;
     if (res.statusCode === 401)
       throw new VerificationError(`Teams: the activity was not authorized (${String(res.body ?? "no token")}); check channels.teams.app_id`);
+    if (res.statusCode >= 500) throw new Error(`Teams: botbuilder answered ${res.statusCode}: ${String(res.body ?? "")}`);
     const status = res.statusCode as 200;
     if (res.body === undefined) return c.body(null, status);
     return typeof res.body === "string" ? c.text(res.body, status) : c.json(res.body, status);
