@@ -116,8 +116,29 @@ function randomSlot(root: Record<string, Json> | Json[], rng: Random, maxDepth =
   return { parent, key: keys.length ? pick(rng, keys) : "x" };
 }
 
+/** Every string-valued field, however deep (iteratively, at most `limit` of them). */
+function stringSlots(root: Record<string, Json> | Json[], limit = 500): Array<{ parent: Record<string, Json>; key: string }> {
+  const found: Array<{ parent: Record<string, Json>; key: string }> = [];
+  const stack: Json[] = [root];
+  for (let node = stack.pop(); node !== undefined && found.length < limit; node = stack.pop()) {
+    if (!isContainer(node)) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === "string") found.push({ parent: node as Record<string, Json>, key });
+      else if (isContainer(value)) stack.push(value);
+    }
+  }
+  return found;
+}
+
 /** One mutation in place: drop, replace/retype, add a key, wrap in an array, or duplicate a sibling's value. */
 function mutateOnce(root: Record<string, Json> | Json[], rng: Random): void {
+  // A third of the time, any one text field (ids deep in lists included) becomes an awkward string.
+  const strings = rng() < 0.3 ? stringSlots(root) : [];
+  if (strings.length > 0) {
+    const slot = pick(rng, strings);
+    slot.parent[slot.key] = pick(rng, STRINGS);
+    return;
+  }
   const { parent, key } = randomSlot(root, rng);
   const target = parent as Record<string | number, Json>;
   switch (Math.floor(rng() * 6)) {
