@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messageActivity } from "../channels/teams/helpers.js";
 import { interaction } from "../fakes/discord-fake.js";
+import { issueCommentPayload } from "../fakes/github-trigger-fake.js";
 import { messageUpdate } from "../fakes/telegram-fake.js";
 import { toJsonText } from "../helpers/mutate.js";
 import { type EdgeHub, errorLines, startEdgeHub } from "./edge-hub.js";
@@ -118,6 +119,24 @@ describe("Discord", () => {
     const fresh = await sendJson("/channels/discord/interactions", koi("601"), (raw) => edge.signed.discord(raw));
     expect([fresh.status, JSON.parse(fresh.text)]).toEqual([200, { type: 5 }]);
     expect(taskWith("replayed 601")).toBeDefined();
+  });
+});
+
+describe("GitHub (never re-sends a delivery by itself, so what it cannot parse is a visible 400)", () => {
+  const post = (event: string, payload: unknown) => sendJson("/channels/github/webhook", payload, (raw) => edge.signed.github(raw, event));
+
+  it("an issue_comment whose comment has no numeric id is a 400 INVALID_PAYLOAD naming the field", async () => {
+    const payload = issueCommentPayload({ repo: edge.github.repo, cloneUrl: edge.github.cloneUrl, issue: 12, body: "@openkoi fix it" }) as unknown as {
+      comment: Json;
+    };
+    payload.comment.id = "seven";
+    const res = await post("issue_comment", payload);
+    expect([res.status, res.code]).toEqual([400, "INVALID_PAYLOAD"]);
+    expect(JSON.parse(res.text).error.message).toBe("unexpected issue_comment payload: comment.id: Invalid input: expected number, received string");
+  });
+
+  it("an event we do not handle is a 200, whatever its shape", async () => {
+    expect(await post("push", { ref: 5 })).toMatchObject({ status: 200 });
   });
 });
 

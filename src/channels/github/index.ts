@@ -43,6 +43,7 @@ function mountWebhook(app: Hono, deps: { ctx: ChannelContext; client: Client; co
       return c.json({ error: { code: "BAD_REQUEST", message: "The webhook body is not JSON: set the webhook's content type to application/json." } }, 400);
     }
     const parsed = parseDelivery(event, delivery, payload, deps.config);
+    if (parsed.kind === "ignore" && parsed.invalid) return c.json({ error: { code: "INVALID_PAYLOAD", message: parsed.reason } }, 400);
     if (parsed.kind === "ignore") return c.json({ ok: true, ignored: parsed.reason });
     if (parsed.stop) {
       void stopFromComment(deps.ctx, deps.client, deps.config, parsed.message).catch(() => undefined);
