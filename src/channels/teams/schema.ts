@@ -11,7 +11,7 @@ const id = z.object({ id: text }).loose().nullish();
 
 export const activitySchema = z
   .object({
-    type: z.string(),
+    type: z.string().min(1),
     id: text,
     name: text,
     text,
