@@ -61,6 +61,8 @@ export interface HubOptions {
   now?: () => number;
   /** Overrides of the channel retry policy (tests inject the jitter; the delays come from [server]). */
   channelRetry?: Partial<RetryPolicy>;
+  /** Where the hub logs instead of stderr (tests read what it logged). */
+  logger?: Logger;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -220,7 +222,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths.configFile, env));
-  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
+  const logger = options.logger ?? createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);

@@ -90,6 +90,14 @@ const api = z
     workspaces: z.array(z.string()).default([]),
     /** Tool classes API tasks may use; a request's `grants` may narrow these, never widen them. */
     grants: z.array(toolClass).default(["read", "write", "shell", "network"]),
+    /** A task's `metadata` is stored and echoed back: bounded in nesting and in serialized size. */
+    metadata_max_depth: z.number().int().min(1).max(64).default(8),
+    metadata_max_bytes: z
+      .number()
+      .int()
+      .min(2)
+      .max(1024 * 1024)
+      .default(16 * 1024),
     webhooks,
   })
   .prefault({});

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { LimitExceededError } from "../core/errors.js";
+import { requestId } from "hono/request-id";
+import { errorMessage, LimitExceededError } from "../core/errors.js";
 import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { ApiError, errorBody, statusOf } from "./http-error.js";
@@ -16,6 +17,8 @@ export type RouteMounter = (app: Hono) => void;
 /** The hub's HTTP app: REST API under /api/v1, channel webhooks under /channels, JSON errors everywhere. */
 export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   const app = new Hono();
+  // First, so every response (errors included) carries X-Request-Id; a sane incoming id (a proxy's) is kept.
+  app.use("*", requestId());
   const tooLarge = (c: Context) =>
     c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413);
   const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
@@ -48,9 +51,16 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
   app.onError((error, c) => {
     const status = statusOf(error);
+    const id = String(c.get("requestId" as never) ?? "");
+    // A 5xx is our bug or an upstream's outage: the log line (with the stack) and the response share the id.
+    if (status >= 500) {
+      const stack = error instanceof Error ? (error.stack ?? error.message) : errorMessage(error);
+      deps.logger.error(`request ${id}: ${c.req.method} ${c.req.path} failed with ${status}: ${errorMessage(error)}`, { request_id: id, stack });
+    }
     if (error instanceof LimitExceededError && error.retryAfterMs !== undefined)
       c.header("Retry-After", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    return c.json(errorBody(error), status as 400);
+    c.header("X-Request-Id", id);
+    return c.json(errorBody(error, id), status as 400);
   });
   return app;
 }

@@ -19,7 +19,13 @@ export function statusOf(error: unknown): number {
   return 500;
 }
 
-export function errorBody(error: unknown): { error: { code: string; message: string } } {
-  if (error instanceof OpenKoiError) return { error: { code: error.code, message: error.message } };
-  return { error: { code: "INTERNAL", message: "Internal error; see the hub's log for details." } };
+export interface ErrorBody {
+  error: { code: string; message: string; request_id?: string };
+}
+
+/** The JSON error body; `requestId` lets an operator find the matching log line (always sent with a 5xx). */
+export function errorBody(error: unknown, requestId?: string): ErrorBody {
+  const id = requestId === undefined ? {} : { request_id: requestId };
+  if (error instanceof OpenKoiError) return { error: { code: error.code, message: error.message, ...id } };
+  return { error: { code: "INTERNAL", message: `Internal error; see the hub's log for request ${requestId ?? "(no id)"}.`, ...id } };
 }

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
+import type { Hono } from "hono";
 import type { ChannelHealth } from "../channels/health.js";
 import { ConfigError, errorMessage } from "../core/errors.js";
 import type { EventSink } from "../core/events.js";
@@ -17,6 +18,8 @@ import { createWebhookSink, type WebhookOptions } from "./webhooks.js";
 
 export interface RunningServer {
   url: string;
+  /** The HTTP app itself: tests send thousands of requests in-process with `app.request()`. */
+  app: Hono;
   port: number;
   bus: EventBus;
   runner: Runner;
@@ -97,6 +100,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   const app = createApp(
     {
       version: packageVersion(),
+      logger,
       startedAt: Date.now(),
       token: config.api.token,
       store,
@@ -105,6 +109,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       submit,
       defaults: { maxIterations: config.iteration.max_iterations, qualityThreshold: config.iteration.quality_threshold, workspace },
       grants: config.api.grants,
+      metadataLimits: { maxDepth: config.api.metadata_max_depth, maxBytes: config.api.metadata_max_bytes },
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: hub.currentTask,
@@ -131,6 +136,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
   channels.start?.();
   runner.notify();
   return {
+    app,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     bus,

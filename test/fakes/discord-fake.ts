@@ -57,7 +57,9 @@ export interface DiscordFake {
   /** Delivers an interaction over the gateway (INTERACTION_CREATE); its callback acknowledges the token. */
   gatewayInteraction(body: Json): Promise<void>;
   /** POSTs a signed interaction to the hub, as Discord would; a 200 response acknowledges its token. */
-  interact(url: string, body: Json, options?: { tamper?: boolean }): Promise<{ status: number; json: Json }>;
+  interact(url: string, body: Json, options?: { tamper?: boolean; timestamp?: number }): Promise<{ status: number; json: Json }>;
+  /** The headers Discord sends with `raw`, signed at `timestamp` (seconds; now by default). */
+  signedHeaders(raw: string, timestamp?: number): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -267,9 +269,13 @@ export async function startDiscordFake(): Promise<DiscordFake> {
       if (typeof body.token === "string" && typeof body.channel_id === "string") interactions.set(body.token, { channel: body.channel_id, acked: false });
       await gateway.dispatch("INTERACTION_CREATE", body);
     },
+    signedHeaders(raw, timestamp = Math.floor(Date.now() / 1000)) {
+      const signature = sign(null, Buffer.from(String(timestamp) + raw), privateKey).toString("hex");
+      return { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": String(timestamp) };
+    },
     async interact(url, body, options = {}) {
       const raw = JSON.stringify(body);
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
       let signature = sign(null, Buffer.from(timestamp + raw), privateKey).toString("hex");
       if (options.tamper) signature = `${signature[0] === "a" ? "b" : "a"}${signature.slice(1)}`;
       if (typeof body.token === "string" && typeof body.channel_id === "string") interactions.set(body.token, { channel: body.channel_id, acked: false });

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
+import type { Logger } from "../../src/core/logger.js";
 import { createHub, type Hub, type HubOptions } from "../../src/hub.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { waitFor } from "../fakes/http.js";
@@ -42,12 +43,10 @@ export function sentToModel(harness: HubHarness, marker: string): string {
   return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
 }
 
-/** `options.now`: the hub's clock (rate limits, per-day rules; a test advances it instead of waiting). */
-export async function startHubHarness(
-  raw: Record<string, unknown> = {},
-  env: Record<string, string> = {},
-  options: Pick<HubOptions, "now" | "channelRetry"> = {},
-): Promise<HubHarness> {
+/** `now`: the hub's clock (rate limits, per-day rules; a test advances it instead of waiting); `logger`: where the hub logs. */
+export type HarnessOptions = Pick<HubOptions, "now" | "channelRetry"> & { logger?: Logger };
+
+export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
   const workspace = tempDir("ws");
   mkdirSync(home, { recursive: true });

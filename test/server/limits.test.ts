@@ -60,7 +60,11 @@ describe("limits at the REST API", () => {
     expect(over.status).toBe(413);
     expect(over.retryAfter).toBeUndefined();
     expect(over.body).toEqual({
-      error: { code: "DESCRIPTION_TOO_LONG", message: "Your message is 101 characters; the limit is 100 (limits.max_description_chars)." },
+      error: {
+        code: "DESCRIPTION_TOO_LONG",
+        message: "Your message is 101 characters; the limit is 100 (limits.max_description_chars).",
+        request_id: expect.any(String),
+      },
     });
     expect(h.hub.store.listTasks({ limit: 10 }).tasks).toHaveLength(2);
   });
@@ -81,6 +85,7 @@ describe("limits at the REST API", () => {
       error: {
         code: "TOO_MANY_QUEUED",
         message: "You already have 3 tasks waiting (the limit is 3, limits.max_queued_per_submitter); wait for some to start, then try again.",
+        request_id: expect.any(String),
       },
     });
     expect((await post(h, "another client's task", "127.0.0.2")).status).toBe(202);
@@ -97,7 +102,7 @@ describe("limits at the REST API", () => {
     const limited = await list();
     expect(limited.status).toBe(429);
     expect(limited.retryAfter).toBe("20");
-    expect(limited.body).toEqual({ error: { code: "RATE_LIMITED", message: "Too many requests (limits.api_requests_per_minute); retry in 20 s." } });
+    expect(limited.body).toEqual({ error: { code: "RATE_LIMITED", message: "Too many requests (limits.api_requests_per_minute); retry in 20 s.", request_id: expect.any(String) } });
     // A POST counts the same and is refused before anything is stored.
     expect((await post(h, "while limited")).status).toBe(429);
     expect(h.hub.store.listTasks().tasks).toHaveLength(0);

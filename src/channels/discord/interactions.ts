@@ -62,15 +62,22 @@ export function createInteractionHandler(deps: { ctx: ChannelContext; api: Threa
 }
 
 /** `POST /channels/discord/interactions`: verify the raw body, answer in the response (Discord allows 3 s). */
-export function mountInteractions(app: Hono, key: KeyObject, handle: InteractionHandler): void {
+export function mountInteractions(app: Hono, key: KeyObject, handle: InteractionHandler, now: () => number = Date.now): void {
   app.post(INTERACTIONS_PATH, async (c) => {
     const raw = await c.req.text();
-    verifyInteraction(raw, c.req.header("x-signature-ed25519"), c.req.header("x-signature-timestamp"), key);
+    verifyInteraction(raw, c.req.header("x-signature-ed25519"), c.req.header("x-signature-timestamp"), key, now());
     let payload: unknown;
     try {
       payload = JSON.parse(raw);
     } catch {
       return c.json({ error: { code: "BAD_REQUEST", message: "The interaction body is not JSON." } }, 400);
+    }
+    // Discord never retries an interaction: a signed body we cannot read is refused, not answered with a guess.
+    const shape = interactionSchema.safeParse(payload);
+    if (!shape.success) {
+      const issue = shape.error.issues[0];
+      const where = `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`;
+      return c.json({ error: { code: "INVALID_PAYLOAD", message: `The interaction does not have the expected shape: ${where}` } }, 400);
     }
     return c.json(await handle(payload));
   });

@@ -49,6 +49,7 @@ function mountWebhook(app: Hono, deps: { ctx: ChannelContext; gate: GitHubGate; 
       return c.json({ error: { code: "BAD_REQUEST", message: "The webhook body is not JSON: set the webhook's content type to application/json." } }, 400);
     }
     const parsed = parseDelivery(event, delivery, payload, deps.config);
+    if (parsed.kind === "ignore" && parsed.invalid) return c.json({ error: { code: "INVALID_PAYLOAD", message: parsed.reason } }, 400);
     if (parsed.kind === "ignore") return c.json({ ok: true, ignored: parsed.reason });
     // The first line of defence: below min_permission nothing visible happens (no reaction, comment or task row).
     let standing: Awaited<ReturnType<GitHubGate["admit"]>>;

@@ -5,12 +5,21 @@ import type { GitHubChannelConfig } from "./config.js";
 import { type TriggerText, triggerText } from "./prompt.js";
 import { MARKER } from "./render.js";
 
-/** `association` is the comment's `author_association` (absent for label/assignee events): the gate's first, free hint. */
-export type Parsed = { kind: "message"; message: InboundMessage; stop: boolean; association?: string } | { kind: "ignore"; reason: string };
+/**
+ * `association` is the comment's `author_association` (absent for label/assignee events): the gate's first, free hint.
+ * `invalid`: a handled event whose payload lacks the fields we read (a 400: GitHub never re-sends by itself).
+ */
+export type Parsed = { kind: "message"; message: InboundMessage; stop: boolean; association?: string } | { kind: "ignore"; reason: string; invalid?: boolean };
+
+function invalid(event: string, error: z.ZodError): Parsed {
+  const issue = error.issues[0];
+  return { kind: "ignore", invalid: true, reason: `unexpected ${event} payload: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
+}
 
 type ParseConfig = Pick<GitHubChannelConfig, "mention" | "label" | "assignee">;
 
-const user = z.object({ login: z.string(), type: z.string().optional() });
+// GitHub logins are ASCII word characters, dots and hyphens (Enterprise adds "_shortcode", apps "[bot]").
+const user = z.object({ login: z.string().regex(/^[\w.-]+(\[bot\])?$/), type: z.string().optional() });
 const repository = z.object({
   name: z.string().regex(/^[\w.-]+$/),
   full_name: z.string(),
@@ -119,7 +128,7 @@ function message(
 
 function fromIssueComment(deliveryKey: string, raw: unknown, config: ParseConfig): Parsed {
   const p = issueComment.safeParse(raw);
-  if (!p.success) return { kind: "ignore", reason: "unexpected issue_comment payload" };
+  if (!p.success) return invalid("issue_comment", p.error);
   const { issue: i, comment: c, repository: repo, sender } = p.data;
   if (p.data.action !== "created") return { kind: "ignore", reason: `issue_comment.${p.data.action}` };
   const got = commentRequest(c.body ?? "", config, { type: isBot(sender, c.user) });
@@ -149,7 +158,7 @@ function fromIssueComment(deliveryKey: string, raw: unknown, config: ParseConfig
 
 function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfig): Parsed {
   const p = reviewComment.safeParse(raw);
-  if (!p.success) return { kind: "ignore", reason: "unexpected pull_request_review_comment payload" };
+  if (!p.success) return invalid("pull_request_review_comment", p.error);
   const { pull_request: pr, comment: c, repository: repo, sender } = p.data;
   if (p.data.action !== "created") return { kind: "ignore", reason: `pull_request_review_comment.${p.data.action}` };
   const got = commentRequest(c.body ?? "", config, { type: isBot(sender, c.user) });
@@ -183,7 +192,7 @@ function fromReviewComment(deliveryKey: string, raw: unknown, config: ParseConfi
 
 function fromIssueEvent(deliveryKey: string, raw: unknown, config: ParseConfig): Parsed {
   const p = issueEvent.safeParse(raw);
-  if (!p.success) return { kind: "ignore", reason: "unexpected issues payload" };
+  if (!p.success) return invalid("issues", p.error);
   const { action, issue: i, repository: repo, sender } = p.data;
   const labeled = action === "labeled" && config.label !== undefined && p.data.label?.name === config.label;
   const assigned = action === "assigned" && config.assignee !== undefined && p.data.assignee?.login.toLowerCase() === config.assignee.toLowerCase();

@@ -33,9 +33,12 @@ export function parseBody(raw: string, contentType: string): Json | undefined {
   }
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Slack's message text as plain text: the bot's mention removed, links unwrapped, entities decoded. */
 export function plainText(text: string, botUser: string | undefined): string {
-  const mention = botUser ? new RegExp(`<@${botUser}(\\|[^>]*)?>`, "g") : /^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/;
+  // The bot's id comes from the payload: escaped, so `U(` is a name, not a broken pattern.
+  const mention = botUser ? new RegExp(`<@${escapeRegExp(botUser)}(\\|[^>]*)?>`, "g") : /^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/;
   return text
     .replace(mention, "")
     .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, "$1")

@@ -45,7 +45,7 @@ export const createChannel: ChannelFactory = async (rawConfig, ctx): Promise<Cha
     name: CHANNEL,
     api,
     mount(app: Hono) {
-      app.post(MESSAGES_PATH, messagesHandler({ auth, adapter, logic: (turn) => onTurn(turn, ctx, api) }));
+      app.post(MESSAGES_PATH, messagesHandler({ auth, adapter, logic: (turn) => onTurn(turn, ctx, api), logger: ctx.logger }));
     },
     async check() {
       if (!config.app_id) {

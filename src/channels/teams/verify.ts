@@ -1,5 +1,7 @@
 import type { Activity, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { errorMessage, VerificationError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import { withoutConsoleErrors } from "./quiet.js";
 
 /** jsonwebtoken's failures (bad signature, malformed, expired) escape botbuilder as plain errors, not AuthenticationError. */
 const JWT_ERRORS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
@@ -18,11 +20,15 @@ export async function verifyActivity(
   auth: Pick<ConfigurationBotFrameworkAuthentication, "authenticateRequest">,
   activity: Activity,
   authorization: string,
+  logger?: Logger,
 ): Promise<void> {
   try {
-    await auth.authenticateRequest(activity, authorization);
+    await withoutConsoleErrors(() => auth.authenticateRequest(activity, authorization));
   } catch (error) {
     if (!isRejection(error)) throw error;
-    throw new VerificationError(`Teams: the activity's Bot Framework token was rejected (${errorMessage(error)}); check channels.teams.app_id`);
+    const message = `Teams: the activity's Bot Framework token was rejected (${errorMessage(error)}); check channels.teams.app_id`;
+    // One line per refused request, without the key botbuilder would have printed.
+    logger?.warn(message);
+    throw new VerificationError(message);
   }
 }

@@ -10,6 +10,7 @@ import { parseTelegramConfig, type TelegramConfig } from "./config.js";
 import { createIdentity, type Identity } from "./identity.js";
 import { CHANNEL, parseUpdate, type TelegramEvent } from "./parse.js";
 import { createPoller } from "./polling.js";
+import { checkUpdate } from "./schema.js";
 import { SECRET_HEADER, verifySecretToken } from "./verify.js";
 
 export const WEBHOOK_PATH = `/channels/${CHANNEL}/webhook`;
@@ -40,7 +41,10 @@ function createUpdateHandler(deps: HandlerDeps): (update: Update) => Promise<voi
     const cancelled = ctx.cancelTask(event.taskId, `stopped by ${event.userName}`);
     answer(event.callbackQueryId, cancelled ? "Stopping…" : "Nothing to stop: the task has already finished.");
   };
-  return async (update) => {
+  return async (body) => {
+    const checked = checkUpdate(body);
+    if ("problem" in checked) return logger.warn(`telegram: ignored update ${body.update_id}: unexpected shape at ${checked.problem}`);
+    const { update } = checked;
     const me = deps.identity.cached();
     // Without the bot's username a group mention cannot be told apart: hold the update until getMe answers.
     if (!me) return deps.identity.hold(update);
@@ -59,7 +63,7 @@ function mountWebhook(app: Hono, secret: string, handle: (update: Update) => Pro
     } catch {
       update = undefined;
     }
-    if (typeof update?.update_id !== "number") {
+    if (typeof update?.update_id !== "number" || !Number.isSafeInteger(update.update_id)) {
       return c.json({ error: { code: "BAD_REQUEST", message: "Expected a Telegram Update (JSON with update_id)." } }, 400);
     }
     await handle(update);

@@ -8,6 +8,7 @@ import { FINAL_STATUSES, type TaskRequest, type TaskStatus } from "../../core/ta
 import type { ToolClass } from "../../core/tool.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError } from "../http-error.js";
+import { metadataProblem } from "../metadata.js";
 import { clientKey } from "../rate-limit.js";
 import { taskDetailJson, taskListItemJson } from "../views.js";
 
@@ -79,6 +80,8 @@ export function taskRoutes(deps: AppDeps): Hono {
       throw new ApiError(400, "VALIDATION_FAILED", `${field}: ${issue?.message ?? "invalid"}`);
     }
     const input = parsed.data;
+    const tooBig = input.metadata === undefined ? undefined : metadataProblem(input.metadata, deps.metadataLimits);
+    if (tooBig) throw new ApiError(400, "VALIDATION_FAILED", tooBig);
     const request: TaskRequest = {
       id: randomUUID(),
       description: input.description,
