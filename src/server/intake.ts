@@ -1,4 +1,5 @@
 import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
+import { type Redactor, redactRequest } from "../core/redact.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { Runner } from "./runner.js";
@@ -54,9 +55,10 @@ function createGroupCommit(
 
 /**
  * How every origin hands the hub a task, and takes one back: `submit` stores it (task row and its queued event,
- * group-committed) before resolving; `cancel` stops it where it runs or before it starts.
+ * group-committed) before resolving; `cancel` stops it where it runs or before it starts. A request's text is
+ * redacted before anything of it is stored or sent (the row, its queued event).
  */
-export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
+export function createIntake(store: Store, runner: Runner, sinks: EventSink[], redactor: Redactor) {
   // One commit per accepted task: the row and its first event (the queued event every view replays).
   const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
     const result = store.queue.enqueue(request, enqueue);
@@ -65,10 +67,11 @@ export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
       : undefined;
     return { ...result, queued };
   });
-  const submit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
+  const commit = createGroupCommit(store, enqueueWithEvent, (queued, key) => {
     for (const sink of sinks) sink(queued);
     runner.notify(key);
   });
+  const submit = (request: TaskRequest, options?: EnqueueOptions) => commit(redactRequest(redactor, request), options);
   const cancel = (taskId: string, reason: string) => {
     if (runner.cancel(taskId, reason)) return "cancelling" as const;
     const task = store.getTask(taskId);
@@ -77,7 +80,7 @@ export function createIntake(store: Store, runner: Runner, sinks: EventSink[]) {
         taskId,
         [(e) => store.applyEvent(e), ...sinks],
         task.lastSeq,
-      )({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
+      )({ type: "task.cancelled", reason: redactor.text(`${reason} (before it started)`), iterations: 0, filesChanged: [] });
       return "cancelled" as const;
     }
     return "not_cancellable" as const;

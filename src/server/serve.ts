@@ -82,7 +82,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     run: (request, signal) => hub.runTask(request, sinks, signal),
     logger,
   });
-  const { submit, cancel } = createIntake(store, runner, sinks);
+  const { submit, cancel } = createIntake(store, runner, sinks, hub.redactor);
   const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
   sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());
