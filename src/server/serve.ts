@@ -71,7 +71,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     logger.warn(`recovered after restart: ${recovered.requeued.length} task(s) re-queued, ${recovered.interrupted.length} marked interrupted`);
   }
   const bus = createEventBus();
-  const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
+  const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, { ...options.webhookOptions, redact: hub.redactor.text });
   const sinks: EventSink[] = [bus.publish, webhooks.sink, lifecycleLog(logger)];
   const resent = webhooks.resendPending();
   if (resent) logger.info(`re-sending ${resent} webhook deliveries cut short by the last shutdown`);
