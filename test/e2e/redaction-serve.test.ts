@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeServer, startFake, waitFor } from "../fakes/http.js";
 import { type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
-import { cleanEnv, tempDir } from "../helpers/cli.js";
+import { cleanEnv, runCli, tempDir } from "../helpers/cli.js";
 import { loopScript, phaseOf } from "../helpers/scripted-model.js";
 import { freePort, type ServeProcess, startServe } from "../helpers/serve-process.js";
 
@@ -166,5 +166,26 @@ describe("redaction of known secrets (built CLI)", () => {
     expect(stream).toContain("The OpenAI key is [redacted:OPENAI_API_KEY].");
     expect(log).toContain("the API token is [redacted:api.token]");
     expect(log).toContain("webhook task.completed to [redacted:HOOK_URL] failed after 1 attempt(s): HTTP 400");
+  });
+
+  it("keeps them out of a CLI run's stored row, events and printed answer too", async () => {
+    const key = "sk-e2e-cli-openai-00112233445566";
+    model = await startOpenAIFake();
+    model.respondWith(
+      loopScript({ execute: () => ({ text: `The key is ${key}.` }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }) }),
+    );
+    const env = cleanEnv({ OPENAI_API_KEY: key, OPENAI_BASE_URL: model.baseURL });
+    const home = env.OPENKOI_HOME as string;
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "config.toml"), '[models]\nexecutor = "openai/gpt-4.1"\n[evaluation]\nrun_tests = false\n');
+    const result = await runCli(["run", "-i", "0", `say the key ${key}`], { env, cwd: tempDir("redact-cli-ws") });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("The key is [redacted:OPENAI_API_KEY].\n");
+    const written = filesUnder(home, (path) => path === "config.toml");
+    expect(Object.keys(written)).toContain("data/openkoi.db");
+    const leaks = Object.entries({ ...written, stderr: result.stderr }).filter(([, text]) => text.includes(key));
+    expect(leaks.map(([where]) => where)).toEqual([]);
+    // The model was given the task as stored: redacted.
+    expect(JSON.stringify(model.chats()[0])).toContain("say the key [redacted:OPENAI_API_KEY]");
   });
 });
