@@ -93,7 +93,10 @@ export function createRedactor(secrets: Iterable<Secret>): Redactor {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value;
     let copy: Record<string, unknown> | undefined;
-    for (const [key, item] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    // for…in over a plain object: no entries array per event on the hot path.
+    for (const key in record) {
+      const item = record[key];
       const next = walk(item, depth + 1);
       if (next === item) continue;
       copy ??= { ...value };
