@@ -14,14 +14,17 @@ import type { ChannelAdapter } from "./channels/types.js";
 import { loadConfig } from "./config/load.js";
 import { type Paths, resolvePaths } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
+import { configSecrets } from "./config/secrets.js";
 import { errorMessage, InterruptedError, OpenKoiError } from "./core/errors.js";
 import { createEmitter, type EventSink, type TaskEventBody } from "./core/events.js";
 import { createLogger, type Logger, type LogLevel, parseLogLevel } from "./core/logger.js";
 import type { ModelRef } from "./core/model.js";
 import { createRateLimiter } from "./core/rate-limiter.js";
+import { createRedactor, type Redactor, redactRequest } from "./core/redact.js";
 import type { TaskRequest } from "./core/task.js";
 import type { Tool } from "./core/tool.js";
 import type { LoadedIntegration } from "./integrations/index.js";
+import { credentialSecrets } from "./providers/credentials.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/index.js";
 import { createSandbox, type Sandbox, sanitizedEnv } from "./sandbox/index.js";
 import type { RouteMounter } from "./server/app.js";
@@ -33,6 +36,8 @@ export interface Hub {
   config: Config;
   paths: Paths;
   logger: Logger;
+  /** Replaces every known secret (config tokens, `{env:…}` values, provider keys) in what the hub writes or sends. */
+  redactor: Redactor;
   providers: ProviderRegistry;
   store: Store;
   /** Where shell commands run, per task origin ([shell] sandbox). */
@@ -137,6 +142,7 @@ async function agentDeps(hub: Hub, request: TaskRequest, emit: (body: TaskEventB
     checks,
     limits: limitsFromConfig(config),
     toolOutputDir: paths.toolOutputDir,
+    redact: hub.redactor.text,
   };
 }
 
@@ -222,7 +228,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths.configFile, env));
-  const logger = options.logger ?? createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel));
+  const redactor = createRedactor([...configSecrets(config), ...credentialSecrets({ config, paths, env })]);
+  const logger = options.logger ?? createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel), undefined, redactor);
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);
@@ -241,6 +248,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     config,
     paths,
     logger,
+    redactor,
     providers,
     store,
     sandbox,
@@ -250,10 +258,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     taskHooks: new Map(),
     now: options.now ?? Date.now,
     async runTask(request, sinks, signal) {
-      const request_ = { ...request, workspace: resolve(request.workspace) };
-      const emit = createEmitter(request.id, [(e) => store.applyEvent(e), stateFiles.sink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
+      const request_ = { ...redactRequest(redactor, request), workspace: resolve(request.workspace) };
+      // The one place every event of a task passes: the store, the state files, SSE, webhooks and chat all get it redacted.
+      const fanOut = createEmitter(request.id, [(e) => store.applyEvent(e), stateFiles.sink, ...sinks], store.getTask(request.id)?.lastSeq ?? 0, (error) =>
         logger.warn(`event sink failed: ${errorMessage(error)}`),
       );
+      const emit = (body: TaskEventBody) => fanOut(redactor.value(body));
       const hooks = hub.taskHooks.get(request.origin.kind);
       const key = store.getTask(request.id)?.concurrencyKey;
       if (request.origin.thread && key && !request_.context) {
@@ -274,6 +284,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
           : { type: "task.failed", code: error instanceof OpenKoiError ? error.code : "SETUP_FAILED", message: errorMessage(error) };
         emit(outcome);
       }
+      // What the hooks post (a pull request) and the caller prints is what the events said.
+      outcome = redactor.value(outcome);
       if (hooks?.finish) {
         const links = await hooks.finish(prepared, outcome).catch((error: unknown) => {
           logger.warn(`${request.origin.kind}: finishing task ${request.id} failed: ${errorMessage(error)}`);

@@ -84,7 +84,7 @@ async function judge(ctx: RunContext, output: string, files: Array<{ path: strin
       task: ctx.request.description,
       output,
       files,
-      checks: checks.map((c) => c.summary),
+      checks: checks.map((c) => (ctx.deps.redact ? ctx.deps.redact(c.summary) : c.summary)),
       previousFindings: previous?.judgedFindings ?? [],
     }),
   };

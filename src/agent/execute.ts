@@ -76,7 +76,8 @@ export async function execute(ctx: RunContext, iteration: number, system: string
       const tool = tools.find((t) => t.name === call.name);
       if (tool && tool.class !== "read" && tool.name !== "write_file" && tool.name !== "edit_file") actions.push(`${call.name}(${JSON.stringify(call.input)})`);
       for (const f of result.filesChanged ?? []) files.add(f);
-      const output = truncateToolOutput(result.output, ctx.deps.toolOutputDir);
+      // Redacted before the model, the saved full output under <data>/tool-output/ or any event sees it.
+      const output = truncateToolOutput(ctx.deps.redact ? ctx.deps.redact(result.output) : result.output, ctx.deps.toolOutputDir);
       ctx.emit({
         type: "tool.result",
         iteration,

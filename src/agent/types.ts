@@ -31,6 +31,8 @@ export interface AgentDeps {
   checks: Array<(signal: AbortSignal) => Promise<CheckResult | undefined>>;
   limits: Limits;
   toolOutputDir: string;
+  /** Replaces the hub's known secrets in tool and check output before the model or the disk sees it. */
+  redact?: (text: string) => string;
   /** Write side effects held until the evaluator's score passes (require_passing_score); run just before completion. */
   heldActions?: () => HeldAction[];
 }

@@ -1,28 +1,39 @@
 import { existsSync, readFileSync } from "node:fs";
 import { ConfigError } from "../core/errors.js";
+import type { Secret } from "../core/redact.js";
 import { type Config, configSchema } from "./schema.js";
 
 const ENV_REF = /\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Replaces `{env:NAME}` in every string; an unset variable is a problem named by its config path. */
-export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[], problems: string[]): unknown {
+/** The `{env:NAME}` values each loaded config was resolved with: the redactor's first source of secrets. */
+const resolvedValues = new WeakMap<Config, Secret[]>();
+
+/** The values substituted for `{env:NAME}` while this config was parsed (none for a config built by hand). */
+export function envSecrets(config: Config): Secret[] {
+  return resolvedValues.get(config) ?? [];
+}
+
+/** Replaces `{env:NAME}` in every string; an unset variable is a problem named by its config path. Records each value in `found`. */
+export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[], problems: string[], found: Secret[] = []): unknown {
   if (typeof value === "string") {
     return value.replace(ENV_REF, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) problems.push(`${path.join(".")}: environment variable ${name} is not set`);
-      return found ?? "";
+      const resolved = env[name];
+      if (resolved === undefined) problems.push(`${path.join(".")}: environment variable ${name} is not set`);
+      else found.push({ name, value: resolved });
+      return resolved ?? "";
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => resolveEnvRefs(item, env, [...path, String(i)], problems));
+  if (Array.isArray(value)) return value.map((item, i) => resolveEnvRefs(item, env, [...path, String(i)], problems, found));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveEnvRefs(item, env, [...path, key], problems)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveEnvRefs(item, env, [...path, key], problems, found)]));
   }
   return value;
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const resolved = resolveEnvRefs(raw ?? {}, env, [], problems);
+  const found: Secret[] = [];
+  const resolved = resolveEnvRefs(raw ?? {}, env, [], problems, found);
   const result = configSchema.safeParse(resolved);
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${issue.path.join(".") || "(root)"}: ${issue.message}`);
@@ -37,6 +48,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     }
     config.models.executor = env.OPENKOI_MODEL;
   }
+  resolvedValues.set(config, found);
   return config;
 }
 

@@ -1,10 +1,11 @@
 /** Credential discovery (env → key file → Ollama probe → custom providers) and saving keys. */
-import { chmodSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Paths } from "../config/paths.js";
 import type { Config, ProviderConfig } from "../config/schema.js";
 import { ConfigError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
+import type { Secret } from "../core/redact.js";
 import { bestOllamaModel, CATALOG, type CatalogEntry, catalogEntry, providerRank, type WireKind } from "./catalog.js";
 
 export interface DiscoveredProvider {
@@ -56,6 +57,33 @@ export function saveCredential(paths: Paths, provider: string, key: string): str
   chmodSync(paths.credentialsDir, 0o700);
   writeFileAtomic(file, `${value}\n`, 0o600);
   return file;
+}
+
+/**
+ * Every provider key the hub could use, found synchronously and without a probe, for the redactor: each key
+ * variable the registry reads (the catalogue's and custom providers' `api_key_env`), every `<credentials>/*.key`
+ * file, and `api_key` in the config.
+ */
+export function credentialSecrets(options: Omit<DiscoverOptions, "probeTimeoutMs">): Secret[] {
+  const out: Secret[] = [];
+  const settings = Object.entries(options.config.providers);
+  const variables = [...CATALOG.flatMap((entry) => entry.envKeys), ...settings.flatMap(([, s]) => (s.api_key_env ? [s.api_key_env] : []))];
+  for (const name of variables) {
+    const value = options.env[name];
+    if (value) out.push({ name, value });
+  }
+  let files: string[] = [];
+  try {
+    files = readdirSync(options.paths.credentialsDir).filter((file) => file.endsWith(".key"));
+  } catch {
+    // No credentials directory: nothing saved.
+  }
+  for (const file of files) {
+    const value = readCredential(options.paths, file.slice(0, -".key".length));
+    if (value) out.push({ name: `credentials/${file}`, value });
+  }
+  for (const [id, s] of settings) if (s.api_key) out.push({ name: `providers.${id}.api_key`, value: s.api_key });
+  return out;
 }
 
 interface FoundKey {

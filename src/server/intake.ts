@@ -1,5 +1,6 @@
 import { LimitExceededError } from "../core/errors.js";
 import { createEmitter, type EventSink, type TaskEvent } from "../core/events.js";
+import { type Redactor, redactRequest } from "../core/redact.js";
 import type { TaskRequest } from "../core/task.js";
 import type { EnqueueOptions, Store } from "../store/index.js";
 import type { Runner } from "./runner.js";
@@ -81,9 +82,10 @@ function submitterOf(request: TaskRequest, options: EnqueueOptions | undefined):
 
 /**
  * How every origin hands the hub a task, and takes one back: `submit` stores it (task row and its queued event,
- * group-committed) before resolving; `cancel` stops it where it runs or before it starts.
+ * group-committed) before resolving; `cancel` stops it where it runs or before it starts. A request's text is
+ * redacted before anything of it is stored or sent (the row, its queued event).
  */
-export function createIntake(store: Store, runner: Runner, sinks: EventSink[], limits: IntakeLimits) {
+export function createIntake(store: Store, runner: Runner, sinks: EventSink[], limits: IntakeLimits, redactor: Redactor) {
   // One commit per accepted task: the row and its first event (the queued event every view replays).
   const enqueueWithEvent = store.db.transaction((request: TaskRequest, enqueue?: EnqueueOptions): Enqueued => {
     const result = store.queue.enqueue(request, enqueue);
@@ -99,7 +101,8 @@ export function createIntake(store: Store, runner: Runner, sinks: EventSink[], l
   const submit = async (request: TaskRequest, options?: EnqueueOptions) => {
     checkDescription(request.description, limits.maxDescriptionChars);
     const maxQueued = { perSubmitter: limits.maxQueuedPerSubmitter, perThread: limits.maxQueuedPerThread };
-    return commit(request, { ...options, submitter: submitterOf(request, options), maxQueued });
+    // Stored (and shown) redacted: a secret pasted into a task never reaches the database.
+    return commit(redactRequest(redactor, request), { ...options, submitter: submitterOf(request, options), maxQueued });
   };
   const cancel = (taskId: string, reason: string) => {
     if (runner.cancel(taskId, reason)) return "cancelling" as const;
@@ -109,7 +112,7 @@ export function createIntake(store: Store, runner: Runner, sinks: EventSink[], l
         taskId,
         [(e) => store.applyEvent(e), ...sinks],
         task.lastSeq,
-      )({ type: "task.cancelled", reason: `${reason} (before it started)`, iterations: 0, filesChanged: [] });
+      )({ type: "task.cancelled", reason: redactor.text(`${reason} (before it started)`), iterations: 0, filesChanged: [] });
       return "cancelled" as const;
     }
     return "not_cancellable" as const;

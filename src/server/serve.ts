@@ -77,7 +77,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     logger.warn(`recovered after restart: ${recovered.requeued.length} task(s) re-queued, ${recovered.interrupted.length} marked interrupted`);
   }
   const bus = createEventBus();
-  const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, options.webhookOptions);
+  const webhooks = createWebhookSink(config.api.webhooks, store.webhookDeliveries, logger, { ...options.webhookOptions, redact: hub.redactor.text });
   const sinks: EventSink[] = [bus.publish, webhooks.sink, lifecycleLog(logger)];
   const resent = webhooks.resendPending();
   if (resent) logger.info(`re-sending ${resent} webhook deliveries cut short by the last shutdown`);
@@ -89,11 +89,17 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     logger,
   });
   const { limits } = config;
-  const { submit, cancel } = createIntake(store, runner, sinks, {
-    maxDescriptionChars: limits.max_description_chars,
-    maxQueuedPerSubmitter: limits.max_queued_per_submitter,
-    maxQueuedPerThread: limits.max_queued_per_thread,
-  });
+  const { submit, cancel } = createIntake(
+    store,
+    runner,
+    sinks,
+    {
+      maxDescriptionChars: limits.max_description_chars,
+      maxQueuedPerSubmitter: limits.max_queued_per_submitter,
+      maxQueuedPerThread: limits.max_queued_per_thread,
+    },
+    hub.redactor,
+  );
   const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
   sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());

@@ -14,6 +14,8 @@ export interface WebhookOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   timeoutMs?: number;
+  /** Known secrets out of the stored delivery (a receiver URL may carry one, as Slack's incoming webhooks do). */
+  redact?: (text: string) => string;
 }
 
 export function signBody(secret: string, body: string): string {
@@ -36,6 +38,12 @@ function route(config: WebhookConfig, event: TaskEvent): { name: string; url: st
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
+const URL_OF: Record<string, keyof WebhookConfig> = {
+  "task.completed": "on_task_complete",
+  "task.failed": "on_task_failed",
+  "budget.warning": "on_budget_warning",
+};
+
 /**
  * Outbound webhooks as an event sink: journaled, HMAC-signed, retried with backoff on 5xx/timeouts,
  * and never awaited by the task (a slow receiver cannot delay it).
@@ -44,6 +52,12 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
   const maxAttempts = options.maxAttempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const redact = options.redact ?? ((text: string) => text);
+  // A stored URL that was redacted is the configured one: re-send to that, not to the marker.
+  const targetOf = (stored: string, name: string) => {
+    const configured = URL_OF[name] ? config[URL_OF[name]] : undefined;
+    return configured && redact(configured) === stored ? configured : stored;
+  };
   const inflight = new Set<Promise<void>>();
   // Shutdown cuts deliveries short (they stay recorded as pending) instead of holding the hub open.
   const closing = new AbortController();
@@ -90,7 +104,7 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
     if (!target?.url) return;
     const { taskId, seq, at, type, ...data } = event;
     const body = JSON.stringify({ event: target.name, timestamp: at, data: { task_id: taskId, seq, type, ...data } });
-    const delivery = deliveries.record({ id: randomUUID(), taskId, event: target.name, url: target.url, body });
+    const delivery = deliveries.record({ id: randomUUID(), taskId, event: target.name, url: redact(target.url), body });
     start(delivery.id, target.url, target.name, body);
   };
 
@@ -104,7 +118,7 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
     /** The outbox: deliveries a restart cut short are sent again, same id and body (receivers can dedupe). */
     resendPending(): number {
       const pending = deliveries.list({ status: "pending" }).filter((d) => d.body !== undefined);
-      for (const d of pending) start(d.id, d.url, d.event, d.body as string);
+      for (const d of pending) start(d.id, targetOf(d.url, d.event), d.event, d.body as string);
       return pending.length;
     },
     /** Waits up to `graceMs` for in-flight deliveries, then cuts the rest short (graceful shutdown). */

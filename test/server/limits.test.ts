@@ -102,7 +102,9 @@ describe("limits at the REST API", () => {
     const limited = await list();
     expect(limited.status).toBe(429);
     expect(limited.retryAfter).toBe("20");
-    expect(limited.body).toEqual({ error: { code: "RATE_LIMITED", message: "Too many requests (limits.api_requests_per_minute); retry in 20 s.", request_id: expect.any(String) } });
+    expect(limited.body).toEqual({
+      error: { code: "RATE_LIMITED", message: "Too many requests (limits.api_requests_per_minute); retry in 20 s.", request_id: expect.any(String) },
+    });
     // A POST counts the same and is refused before anything is stored.
     expect((await post(h, "while limited")).status).toBe(429);
     expect(h.hub.store.listTasks().tasks).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
+import { redactRequest } from "../../core/redact.js";
 import type { TaskRequest } from "../../core/task.js";
 import { createHub } from "../../hub.js";
 import type { ParsedArgs } from "../args.js";
@@ -52,7 +53,7 @@ export async function run(args: ParsedArgs): Promise<number> {
           workspace: process.cwd(),
           context: history || undefined,
         };
-        hub.store.startTask(request);
+        hub.store.startTask(redactRequest(hub.redactor, request));
         const controller = new AbortController();
         const onInt = () => controller.abort(new Error("interrupted (Ctrl-C)"));
         process.once("SIGINT", onInt);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../../core/errors.js";
+import { redactRequest } from "../../core/redact.js";
 import type { TaskRequest } from "../../core/task.js";
 import { createHub } from "../../hub.js";
 import { numberFlag, type ParsedArgs } from "../args.js";
@@ -54,7 +55,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       origin: { kind: "cli", user: process.env.USER },
       workspace: process.cwd(),
     };
-    hub.store.startTask(request);
+    hub.store.startTask(redactRequest(hub.redactor, request));
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error("interrupted (Ctrl-C)"));
     process.once("SIGINT", onSignal);
