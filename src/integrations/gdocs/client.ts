@@ -8,7 +8,7 @@ import type { GdocsConfig } from "./config.js";
 
 export const SERVICE = "Google Docs";
 export const SCOPES = ["https://www.googleapis.com/auth/documents", "https://www.googleapis.com/auth/drive.file"];
-const AUTH_HINT = "check integrations.gdocs.access_token or service_account_key_file";
+const AUTH_HINT = "check integrations.gdocs.access_token or integrations.gdocs.service_account_key_file";
 const UNREACHABLE_HINT = "check integrations.gdocs.root_url and the network";
 
 const serviceAccountKey = z.object({
