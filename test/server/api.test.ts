@@ -72,7 +72,7 @@ describe("REST API over real HTTP", () => {
     expect(detail).toMatchObject({ status: "completed", max_iterations: 2, quality_threshold: 0.7, metadata: { ticket: "ENG-1" }, iterations: 1 });
     expect(detail.iteration_details[0].scores).toBeDefined();
     expect(detail.result).toBe("All done: wrote answer.md.");
-    expect(detail.cost_usd).toBeGreaterThan(0);
+    expect(detail.cost_usd).toBe(0.00024);
 
     const list = (await (await fetch(`${api}/tasks?status=completed&limit=1`)).json()) as Json;
     expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([created.json.id]);
@@ -196,7 +196,7 @@ describe("outbound webhooks", () => {
     const started = Date.now();
     const task = await harness.settle(created.json.id);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(["completed", "failed"]).toContain(task.status);
+    expect(task.status).toBe("completed");
     const warning = await waitFor(() => receiver?.requests.find((r) => r.path === "/budget"), 5000, "the budget.warning webhook");
     expect(warning.body).toMatchObject({ event: "budget.warning", data: { kind: "cost", task_id: created.json.id } });
     await waitFor(() => receiver?.requests.find((r) => r.path === "/complete"), 5000, "the (hanging) completion webhook");
