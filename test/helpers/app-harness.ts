@@ -5,6 +5,7 @@ import { createEventBus } from "../../src/server/bus.js";
 import { createIntake } from "../../src/server/intake.js";
 import { createRunner } from "../../src/server/runner.js";
 import { openStore, type Store } from "../../src/store/index.js";
+import { tickingClock } from "../store/helpers.js";
 import { tempDir } from "./cli.js";
 
 export interface AppHarness {
@@ -24,12 +25,7 @@ export interface AppHarnessOptions {
 
 export function startAppHarness(options: AppHarnessOptions = {}): AppHarness {
   // Stored times one second apart, so the newest-first order (and its cursor) is deterministic.
-  let tick = Date.parse("2026-01-01T00:00:00Z");
-  const now = () => {
-    tick += 1000;
-    return new Date(tick);
-  };
-  const store = openStore(":memory:", { now });
+  const store = openStore(":memory:", { now: tickingClock() });
   const bus = createEventBus();
   const workspace = tempDir("api-ws");
   // A claimed task "runs" until it is cancelled: the routes see running tasks without an agent or a model.
