@@ -64,7 +64,25 @@ export function gdocsFailure(error: unknown): UpstreamFailure {
   const apiError = field(error, "response", "data", "error");
   const reason = field(apiError, "status");
   const detail = String(field(apiError, "message") ?? message);
-  return httpFailure({ status, headers: field(error, "response", "headers"), detail: typeof reason === "string" ? `${reason}: ${detail}` : detail });
+  const request = requestLine(field(error, "config"));
+  return httpFailure({
+    status,
+    headers: field(error, "response", "headers"),
+    detail: typeof reason === "string" ? `${reason}: ${detail}` : detail,
+    ...(request ? { request } : {}),
+  });
+}
+
+/** "GET /v1/documents/<id>" from gaxios' request config: the path names the document. */
+function requestLine(config: unknown): string | undefined {
+  const method = field(config, "method");
+  const url = field(config, "url");
+  if (typeof url !== "string" && !(url instanceof URL)) return undefined;
+  try {
+    return `${typeof method === "string" ? method.toUpperCase() : "GET"} ${decodeURIComponent(new URL(url).pathname)}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export const gdocsCheckHints: ErrorHints = { auth: AUTH_HINT, forbidden: AUTH_HINT, unreachable: UNREACHABLE_HINT };

@@ -24,13 +24,14 @@ integrationContract({
     tool: "gdocs_read",
     input: { document_id: "x" },
     output:
-      "Google Docs said 401 UNAUTHENTICATED: Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential: check integrations.gdocs.access_token or integrations.gdocs.service_account_key_file",
+      "Google Docs said 401 UNAUTHENTICATED: Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential for GET /v1/documents/x: check integrations.gdocs.access_token or integrations.gdocs.service_account_key_file",
   },
   missing: {
     tool: "gdocs_read",
     input: { document_id: "nope" },
-    output: "Google Docs said 404 NOT_FOUND: Requested entity was not found: check the document id (the part of the URL after /document/d/)",
-    names: "document id",
+    output:
+      "Google Docs said 404 NOT_FOUND: Requested entity was not found for GET /v1/documents/nope: check the document id (the part of the URL after /document/d/)",
+    names: "/v1/documents/nope",
   },
   rateLimited: { tool: "gdocs_read", input: { document_id: "any" }, seconds: 12, output: "Google Docs rate-limited the request; retry after 12 s" },
   badInput: { tool: "gdocs_create", input: { title: "" }, field: "title" },

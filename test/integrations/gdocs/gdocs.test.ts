@@ -122,8 +122,7 @@ describe("google docs integration", () => {
     fake.failNext(googleError(400, "FAILED_PRECONDITION", "The required revision ID rev-1 does not match the latest revision."), (r) => r.method === "POST");
     const result = await run("gdocs_append", { document_id: id, text: "y" });
     expect(result).toEqual({
-      output:
-        "Google Docs said 400 FAILED_PRECONDITION: The required revision ID rev-1 does not match the latest revision: the document changed while appending; read it again and retry",
+      output: `Google Docs said 400 FAILED_PRECONDITION: The required revision ID rev-1 does not match the latest revision for POST /v1/documents/${id}:batchUpdate: the document changed while appending; read it again and retry`,
       isError: true,
     });
   });

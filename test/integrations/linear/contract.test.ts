@@ -31,8 +31,8 @@ integrationContract({
   missing: {
     tool: "linear_get_issue",
     input: { id: "ENG-404" },
-    output: "Linear said Could not find referenced Issue for query IssueGet: check the issue identifier",
-    names: "Issue",
+    output: "Linear said Could not find referenced Issue for query IssueGet (id ENG-404): check the issue identifier",
+    names: "ENG-404",
   },
   rateLimited: { tool: "linear_search_issues", input: { query: "crash" }, seconds: 30, output: "Linear rate-limited the request; retry after 30 s" },
   badInput: { tool: "linear_get_issue", input: { id: "the crash one" }, field: "id" },
