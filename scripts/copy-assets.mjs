@@ -1,4 +1,4 @@
-// Copies non-TypeScript assets (bundled skills, prompt texts) from src/ to dist/ beside the compiled modules.
+// Copies non-TypeScript assets (bundled skills, prompt texts, worker scripts) from src/ to dist/ beside the compiled modules.
 import { chmodSync, cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -6,7 +6,8 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (/\.(md|txt|json)$/.test(name)) cpSync(path, path.replace(/^src/, "dist"));
+    // Worker threads are plain JavaScript (Node 20 cannot load TypeScript in a worker), shipped as written.
+    else if (/\.(md|txt|json)$|\.worker\.js$/.test(name)) cpSync(path, path.replace(/^src/, "dist"));
   }
 }
 walk("src");

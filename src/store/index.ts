@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import type { TaskEvent } from "../core/events.js";
@@ -84,9 +83,9 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     queue: createTaskQueue(db, now),
     threads: createThreadQueries(db),
     checkpointInBackground(intervalMs = 200) {
-      const script = new URL("./checkpointer.js", import.meta.url);
-      // Run from sources (tests), the compiled worker is absent: SQLite keeps checkpointing in-line.
-      if (checkpointer || path === ":memory:" || !existsSync(script)) return;
+      if (checkpointer || path === ":memory:") return;
+      // Plain JavaScript beside this module, in src/ and in dist/ alike.
+      const script = new URL("./checkpoint.worker.js", import.meta.url);
       // Still checkpoint in-line if the worker ever falls behind by ~200 MB (bursts of thousands of tasks a second).
       db.pragma("wal_autocheckpoint = 50000");
       checkpointer = new Worker(script, { workerData: { path, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } });

@@ -30,7 +30,15 @@ export function request(overrides: Partial<TaskRequest> = {}, options: Partial<T
 export async function runLoop(
   fake: ModelFake,
   req: TaskRequest,
-  opts: { limits?: Partial<Limits>; tools?: Tool[]; price?: AgentDeps["price"]; signal?: AbortSignal; deps?: Partial<AgentDeps> } = {},
+  opts: {
+    limits?: Partial<Limits>;
+    tools?: Tool[];
+    price?: AgentDeps["price"];
+    signal?: AbortSignal;
+    deps?: Partial<AgentDeps>;
+    /** Sees each event as it is emitted (to act on one, e.g. cancel once a tool is called). */
+    onEvent?: (event: TaskEvent) => void;
+  } = {},
 ): Promise<{ result: TaskEventBody; events: TaskEvent[]; toolOutputDir: string }> {
   const provider = createOpenAIProvider({ id: "openai", apiKey: "sk-test", baseURL: fake.baseURL });
   const bound = { provider, ref: { provider: "openai", model: "gpt-4.1" } };
@@ -56,7 +64,7 @@ export async function runLoop(
     ...opts.deps,
   };
   const events: TaskEvent[] = [];
-  const emit = createEmitter(req.id, [(e) => events.push(e)]);
+  const emit = createEmitter(req.id, [(e) => events.push(e), ...(opts.onEvent ? [opts.onEvent] : [])]);
   const result = await runAgent(req, deps, emit, opts.signal ?? new AbortController().signal);
   return { result, events, toolOutputDir };
 }

@@ -40,7 +40,11 @@ describe("status, doctor and setup through the built CLI", () => {
     const doc = JSON.parse(readFileSync(out, "utf8"));
     expect(doc.tasks).toHaveLength(1);
     expect(doc.tasks[0]).toMatchObject({ task: { status: "completed", request: { description: "count the lines" } } });
-    expect(doc.tasks[0].iterations[0].dimensions.length).toBeGreaterThan(0);
+    expect(doc.tasks[0].iterations[0].dimensions).toEqual([
+      { dimension: "relevance", score: 0.9, weight: 0.4 },
+      { dimension: "quality", score: 0.9, weight: 0.35 },
+      { dimension: "completeness", score: 0.9, weight: 0.25 },
+    ]);
     expect(doc.cost.byModel[0].model).toBe("openai/gpt-4.1");
     expect(statSync(out).mode & 0o777).toBe(0o600);
   });

@@ -17,6 +17,10 @@ export interface SmtpFake {
   messages: ReceivedMail[];
   /** Every AUTH attempt, accepted or not. */
   logins: Array<{ user: string; accepted: boolean }>;
+  /** Client connections accepted so far (nodemailer opens one per message unless pooled). */
+  connections(): number;
+  /** Answers the next MAIL FROM with this SMTP error, e.g. `451 4.7.1 Rate limit exceeded` (a temporary refusal). */
+  refuseNextMail(reply: { code: number; message: string }): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,8 @@ export async function startSmtpFake(options: SmtpFakeOptions): Promise<SmtpFake>
   const messages: ReceivedMail[] = [];
   const logins: SmtpFake["logins"] = [];
   const rejected = new Set((options.rejectRecipients ?? []).map((a) => a.toLowerCase()));
+  const refusals: Array<{ code: number; message: string }> = [];
+  let connections = 0;
   const server = new SMTPServer({
     logger: false,
     disabledCommands: ["STARTTLS"],
@@ -44,6 +50,15 @@ export async function startSmtpFake(options: SmtpFakeOptions): Promise<SmtpFake>
       logins.push({ user: auth.username ?? "", accepted });
       if (!accepted) return callback(Object.assign(new Error("Invalid username or password"), { responseCode: 535 }));
       callback(null, { user: auth.username });
+    },
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
+    onMailFrom(_address, _session, callback) {
+      const refusal = refusals.shift();
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
     },
     onRcptTo(address, _session, callback) {
       if (!rejected.has(address.address.toLowerCase())) return callback();
@@ -68,5 +83,12 @@ export async function startSmtpFake(options: SmtpFakeOptions): Promise<SmtpFake>
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { port, messages, logins, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    messages,
+    logins,
+    connections: () => connections,
+    refuseNextMail: (reply) => void refusals.push(reply),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

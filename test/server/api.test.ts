@@ -43,7 +43,7 @@ describe("REST API over real HTTP", () => {
     expect(detail).toMatchObject({ status: "completed", max_iterations: 2, quality_threshold: 0.7, metadata: { ticket: "ENG-1" }, iterations: 1 });
     expect(detail.iteration_details[0].scores).toBeDefined();
     expect(detail.result).toBe("All done: wrote answer.md.");
-    expect(detail.cost_usd).toBeGreaterThan(0);
+    expect(detail.cost_usd).toBe(0.00024);
 
     const list = (await (await fetch(`${api}/tasks?status=completed&limit=1`)).json()) as Json;
     expect(list.tasks.map((t: { id: string }) => t.id)).toEqual([created.json.id]);
@@ -76,31 +76,6 @@ describe("REST API over real HTTP", () => {
     expect(harness.model.chats().every((c) => c.model === "gpt-4.1-mini")).toBe(true);
   });
 
-  it("validates input with clear 4xx errors", async () => {
-    harness = await startHubHarness();
-    const url = `${harness.url}/api/v1/tasks`;
-    const blank = await post(url, { description: "   " });
-    expect(blank.status).toBe(400);
-    expect(blank.json.error.message).toContain("description");
-    const range = await post(url, { description: "x", max_iterations: 50 });
-    expect(range.json.error.message).toMatch(/^max_iterations:/);
-    const unknown = await post(url, { description: "x", colour: "blue" });
-    expect(unknown.status).toBe(400);
-    expect(unknown.json.error.message).toContain("colour");
-    const workspace = await post(url, { description: "x", workspace: "/etc" });
-    expect(workspace.json.error.message).toContain("not an allowed workspace");
-    const badJson = await post(url, "{nope");
-    expect(badJson.json.error.code).toBe("INVALID_JSON");
-    const type = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
-    expect(type.status).toBe(415);
-    const huge = await post(url, { description: "x".repeat(1024 * 1024 + 10) });
-    expect(huge.status).toBe(413);
-    const missing = await fetch(`${url}/nope`);
-    expect(missing.status).toBe(404);
-    expect(((await missing.json()) as Json).error.code).toBe("NOT_FOUND");
-    expect(harness.hub.store.listTasks().tasks).toHaveLength(0);
-  });
-
   it("runs API tasks on the same workspace one after the other, never side by side", async () => {
     harness = await startHubHarness({ server: { concurrency: 2 } });
     harness.hold();
@@ -114,30 +89,6 @@ describe("REST API over real HTTP", () => {
     const first = harness.hub.store.getTask(a.json.id);
     const second = harness.hub.store.getTask(b.json.id);
     expect(Date.parse(second?.timings.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(first?.timings.finishedAt ?? ""));
-  });
-
-  it("returns the same task for the same Idempotency-Key", async () => {
-    harness = await startHubHarness();
-    const url = `${harness.url}/api/v1/tasks`;
-    const a = await post(url, { description: "once" }, { "idempotency-key": "k-1" });
-    const b = await post(url, { description: "once" }, { "idempotency-key": "k-1" });
-    expect(a.status).toBe(202);
-    expect(b.status).toBe(200);
-    expect(b.json.id).toBe(a.json.id);
-    expect(harness.hub.store.listTasks().tasks).toHaveLength(1);
-  });
-
-  it("requires the bearer token on every endpoint but /health", async () => {
-    harness = await startHubHarness({ api: { port: 0, token: "s3cret" } });
-    expect((await fetch(`${harness.url}/health`)).status).toBe(200);
-    for (const path of ["/api/v1/tasks", "/api/v1/status", "/api/v1/cost"]) {
-      expect((await fetch(`${harness.url}${path}`)).status).toBe(401);
-      expect((await fetch(`${harness.url}${path}`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-      expect((await fetch(`${harness.url}${path}`, { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
-    }
-    const denied = await post(`${harness.url}/api/v1/tasks`, { description: "x" });
-    expect(denied.status).toBe(401);
-    expect(denied.json.error.code).toBe("UNAUTHORIZED");
   });
 
   it("cancels a task stuck in a long shell command, killing the command", async () => {
@@ -216,7 +167,7 @@ describe("outbound webhooks", () => {
     const started = Date.now();
     const task = await harness.settle(created.json.id);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(["completed", "failed"]).toContain(task.status);
+    expect(task.status).toBe("completed");
     const warning = await waitFor(() => receiver?.requests.find((r) => r.path === "/budget"), 5000, "the budget.warning webhook");
     expect(warning.body).toMatchObject({ event: "budget.warning", data: { kind: "cost", task_id: created.json.id } });
     await waitFor(() => receiver?.requests.find((r) => r.path === "/complete"), 5000, "the (hanging) completion webhook");

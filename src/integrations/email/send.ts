@@ -75,7 +75,9 @@ export function smtpFailure(error: unknown, config: EmailConfig): UpstreamFailur
   if (code === "EENVELOPE") {
     const rejected = field(error, "rejected");
     const list = Array.isArray(rejected) ? rejected.map((r) => (typeof r === "string" ? r : String(field(r, "address")))) : [];
-    return { kind: "invalid", ...status, detail: list.length > 0 ? `${detail} (rejected: ${list.join(", ")})` : detail };
+    // A 4xx (e.g. "451 rate limit, try again in 30 seconds") is temporary: the addresses are not at fault.
+    const kind = typeof responseCode === "number" && responseCode >= 400 && responseCode < 500 ? "unavailable" : "invalid";
+    return { kind, ...status, detail: list.length > 0 ? `${detail} (rejected: ${list.join(", ")})` : detail };
   }
   if (typeof code === "string" && NETWORK_CODES.has(code)) {
     return { kind: "unreachable", detail: `${code}: ${message}`, request: `${config.host}:${smtpPort(config)}` };

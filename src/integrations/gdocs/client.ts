@@ -8,7 +8,7 @@ import type { GdocsConfig } from "./config.js";
 
 export const SERVICE = "Google Docs";
 export const SCOPES = ["https://www.googleapis.com/auth/documents", "https://www.googleapis.com/auth/drive.file"];
-const AUTH_HINT = "check integrations.gdocs.access_token or service_account_key_file";
+const AUTH_HINT = "check integrations.gdocs.access_token or integrations.gdocs.service_account_key_file";
 const UNREACHABLE_HINT = "check integrations.gdocs.root_url and the network";
 
 const serviceAccountKey = z.object({
@@ -64,7 +64,25 @@ export function gdocsFailure(error: unknown): UpstreamFailure {
   const apiError = field(error, "response", "data", "error");
   const reason = field(apiError, "status");
   const detail = String(field(apiError, "message") ?? message);
-  return httpFailure({ status, headers: field(error, "response", "headers"), detail: typeof reason === "string" ? `${reason}: ${detail}` : detail });
+  const request = requestLine(field(error, "config"));
+  return httpFailure({
+    status,
+    headers: field(error, "response", "headers"),
+    detail: typeof reason === "string" ? `${reason}: ${detail}` : detail,
+    ...(request ? { request } : {}),
+  });
+}
+
+/** "GET /v1/documents/<id>" from gaxios' request config: the path names the document. */
+function requestLine(config: unknown): string | undefined {
+  const method = field(config, "method");
+  const url = field(config, "url");
+  if (typeof url !== "string" && !(url instanceof URL)) return undefined;
+  try {
+    return `${typeof method === "string" ? method.toUpperCase() : "GET"} ${decodeURIComponent(new URL(url).pathname)}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export const gdocsCheckHints: ErrorHints = { auth: AUTH_HINT, forbidden: AUTH_HINT, unreachable: UNREACHABLE_HINT };

@@ -4,7 +4,7 @@ import { type ErrorHints, field, httpFailure, integrationError, lazy, type Upstr
 import type { JiraIntegrationConfig } from "./config.js";
 
 export const SERVICE = "Jira";
-const AUTH_HINT = "check integrations.jira.email and api_token";
+const AUTH_HINT = "check integrations.jira.email and integrations.jira.api_token";
 const UNREACHABLE_HINT = "check integrations.jira.host and the network";
 
 /** The jira.js client (the `version3` subpath, cheaper to import), built on first use. */

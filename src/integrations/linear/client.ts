@@ -60,7 +60,9 @@ export function linearFailure(error: unknown): UpstreamFailure {
   const status = field(error, "status");
   if (errors.length === 0 && typeof status === "number") failure.status = status;
   const operation = String(field(error, "query") ?? "").match(/^\s*(query|mutation)\s+(\w+)/);
-  if (operation) failure.request = `${operation[1]} ${operation[2]}`;
+  // The id it asked for names what was missing (the GraphQL error says only "Issue").
+  const id = field(error, "variables", "id");
+  if (operation) failure.request = `${operation[1]} ${operation[2]}${typeof id === "string" ? ` (id ${id})` : ""}`;
   const wait = kind === "rate_limited" ? waitSeconds(error) : undefined;
   if (wait !== undefined) failure.retryAfterSeconds = wait;
   return failure;

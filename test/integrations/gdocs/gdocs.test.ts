@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
-import type { Tool, ToolContext } from "../../src/core/tool.js";
-import { createGdocsIntegration } from "../../src/integrations/gdocs/index.js";
-import { type GdocsFake, googleError, startGdocsFake } from "../fakes/gdocs-fake.js";
-import { freePort as closedPort } from "../helpers/serve-process.js";
+import { ConfigError, OpenKoiError } from "../../../src/core/errors.js";
+import type { Tool, ToolContext } from "../../../src/core/tool.js";
+import { createGdocsIntegration } from "../../../src/integrations/gdocs/index.js";
+import { type GdocsFake, googleError, startGdocsFake } from "../../fakes/gdocs-fake.js";
+import { freePort as closedPort } from "../../helpers/serve-process.js";
 
 const TOKEN = "ya29.test-token";
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
@@ -122,8 +122,7 @@ describe("google docs integration", () => {
     fake.failNext(googleError(400, "FAILED_PRECONDITION", "The required revision ID rev-1 does not match the latest revision."), (r) => r.method === "POST");
     const result = await run("gdocs_append", { document_id: id, text: "y" });
     expect(result).toEqual({
-      output:
-        "Google Docs said 400 FAILED_PRECONDITION: The required revision ID rev-1 does not match the latest revision: the document changed while appending; read it again and retry",
+      output: `Google Docs said 400 FAILED_PRECONDITION: The required revision ID rev-1 does not match the latest revision for POST /v1/documents/${id}:batchUpdate: the document changed while appending; read it again and retry`,
       isError: true,
     });
   });
@@ -138,30 +137,6 @@ describe("google docs integration", () => {
     expect(result.output).toBe(`Replaced 2 occurrences of "v1" in https://docs.google.com/document/d/${id}/edit`);
     const none = await run("gdocs_replace", { document_id: id, find: "v9", replace: "x" });
     expect(none.output).toBe(`No occurrences of "v9" in document ${id}; nothing changed.`);
-  });
-
-  it("a missing document is a 404 the model can act on", async () => {
-    const result = await run("gdocs_read", { document_id: "nope" });
-    expect(result).toEqual({
-      output: "Google Docs said 404 NOT_FOUND: Requested entity was not found: check the document id (the part of the URL after /document/d/)",
-      isError: true,
-    });
-  });
-
-  it("a rejected token is a 401 pointing at the config", async () => {
-    const result = await run("gdocs_read", { document_id: "x" }, { access_token: "expired" });
-    expect(result.isError).toBe(true);
-    expect(result.output).toBe(
-      "Google Docs said 401 UNAUTHENTICATED: Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential: check integrations.gdocs.access_token or service_account_key_file",
-    );
-  });
-
-  it("a 429 on a GET is reported with its retry-after, not retried by gaxios", async () => {
-    const id = fake.addDoc({ title: "Hot", text: "x" });
-    fake.failNext(googleError(429, "RESOURCE_EXHAUSTED", "Quota exceeded", { "retry-after": "12" }));
-    const result = await run("gdocs_read", { document_id: id });
-    expect(result).toEqual({ output: "Google Docs rate-limited the request; retry after 12 s", isError: true });
-    expect(fake.requests).toHaveLength(1);
   });
 
   it("an unreachable API names the config to check", async () => {

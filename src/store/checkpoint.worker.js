@@ -1,14 +1,19 @@
+// @ts-check
 /**
  * Runs in a worker thread: checkpoints the WAL on its own connection so the hub's event loop never stalls on the
  * fsync a checkpoint needs (SQLite would otherwise run it inside whichever commit crossed the threshold).
+ * Plain JavaScript, copied to dist/ as it is: Node 20 cannot load TypeScript in a worker thread, and one file
+ * means the worker the tests run (from src/) is the worker that ships.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-const { path, intervalMs } = workerData as { path: string; intervalMs: number };
+/** @type {{ path: string; intervalMs: number }} */
+const { path, intervalMs } = workerData;
 const db = new Database(path);
 db.pragma("busy_timeout = 5000");
-const checkpoint = (mode: "PASSIVE" | "TRUNCATE") => {
+/** @param {"PASSIVE" | "TRUNCATE"} mode */
+const checkpoint = (mode) => {
   try {
     db.pragma(`wal_checkpoint(${mode})`);
   } catch {

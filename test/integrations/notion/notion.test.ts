@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
-import type { Tool, ToolContext } from "../../src/core/tool.js";
-import { blockToText, textToBlocks } from "../../src/integrations/notion/blocks.js";
-import { createNotionIntegration } from "../../src/integrations/notion/index.js";
-import { type NotionFake, notionError, startNotionFake } from "../fakes/notion-fake.js";
-import { freePort as closedPort } from "../helpers/serve-process.js";
+import { ConfigError, OpenKoiError } from "../../../src/core/errors.js";
+import type { Tool, ToolContext } from "../../../src/core/tool.js";
+import { blockToText, textToBlocks } from "../../../src/integrations/notion/blocks.js";
+import { createNotionIntegration } from "../../../src/integrations/notion/index.js";
+import { type NotionFake, notionError, startNotionFake } from "../../fakes/notion-fake.js";
+import { freePort as closedPort } from "../../helpers/serve-process.js";
 
 const TOKEN = "ntn_test_secret";
 const PARENT = "0f1e2d3c-4b5a-4968-8776-655443322110";
@@ -157,38 +157,11 @@ describe("notion integration", () => {
     expect(fake.children.get(id)).toHaveLength(100);
   });
 
-  it("a missing page is a 404 the model can act on", async () => {
-    const result = await run("notion_read_page", { page_id: "11111111-2222-3333-4444-555555555555" });
-    expect(result.isError).toBe(true);
-    expect(result.output).toBe(
-      "Notion said 404 object_not_found: Could not find block with ID: 11111111-2222-3333-4444-555555555555. Make sure the relevant pages and databases are shared with your integration: check the id, and share the page with the integration (page ⋯ menu → Connections)",
-    );
-  });
-
-  it("a bad token is a 401 pointing at the config", async () => {
-    const result = await run("notion_search", { query: "x" }, "ntn_wrong");
-    expect(result).toEqual({ output: "Notion said 401 unauthorized: API token is invalid: check integrations.notion.token", isError: true });
-  });
-
-  it("a 429 is reported with its retry-after and not retried by the tool", async () => {
-    fake.failNext(notionError(429, "rate_limited", "You have been rate limited.", { "retry-after": "7" }));
-    const result = await run("notion_search", { query: "x" });
-    expect(result).toEqual({ output: "Notion rate-limited the request; retry after 7 s", isError: true });
-    expect(fake.requests).toHaveLength(1);
-  });
-
   it("an unreachable API names the config to check", async () => {
     const integration = createNotionIntegration({ token: TOKEN, base_url: `http://127.0.0.1:${await closedPort()}` });
     const result = await integration.tools[0]?.run({ query: "x" }, context);
     expect(result?.isError).toBe(true);
     expect(result?.output).toMatch(/^Notion could not be reached \(.*ECONNREFUSED.*\): check integrations\.notion\.base_url and the network$/);
-  });
-
-  it("invalid input is rejected before any request", async () => {
-    const result = await run("notion_create_page", { parent_page_id: PARENT });
-    expect(result.isError).toBe(true);
-    expect(result.output).toMatch(/^Invalid input for notion_create_page: title: /);
-    expect(fake.requests).toHaveLength(0);
   });
 
   it("check() calls users.me; a bad token throws an actionable error", async () => {

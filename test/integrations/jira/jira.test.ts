@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
-import type { ToolContext } from "../../src/core/tool.js";
-import type { Integration } from "../../src/integrations/common.js";
-import { createJiraIntegration } from "../../src/integrations/jira/index.js";
-import { type JiraFake, startJiraFake } from "../fakes/jira-fake.js";
+import { ConfigError } from "../../../src/core/errors.js";
+import type { ToolContext } from "../../../src/core/tool.js";
+import type { Integration } from "../../../src/integrations/common.js";
+import { createJiraIntegration } from "../../../src/integrations/jira/index.js";
+import { type JiraFake, startJiraFake } from "../../fakes/jira-fake.js";
 
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
 
@@ -134,38 +134,11 @@ describe("jira integration", () => {
     expect(fake.requests.map((r) => r.method)).toEqual(["GET"]);
   });
 
-  it("turns a 404 into Jira's reason and the request", async () => {
-    const result = await call("jira_get_issue", { key: "ENG-999" });
-    expect(result).toEqual({
-      isError: true,
-      output:
-        "Jira said 404 Issue does not exist or you do not have permission to see it for GET /rest/api/3/issue/ENG-999: check the issue key (the account may also lack permission to see it)",
-    });
-  });
-
   it("turns a 400 into the offending fields", async () => {
     const result = await call("jira_create_issue", { project: "NOPE", summary: "x" });
     expect(result.output).toBe(
       "Jira said 400 project: valid project is required for POST /rest/api/3/issue: check the project key, issue type and field values the project accepts",
     );
-  });
-
-  it("turns a 401 into a pointer at the credentials", async () => {
-    const wrong = createJiraIntegration({ host: fake.url, email: "bot@example.com", api_token: "wrong" });
-    const result = await call("jira_comment", { key: "ENG-1", body: "hi" }, wrong);
-    expect(basicAuth(fake.requests.at(-1)?.headers.authorization)).toBe("bot@example.com:wrong");
-    expect(result).toEqual({
-      isError: true,
-      output:
-        "Jira said 401 Client must be authenticated to access this resource for POST /rest/api/3/issue/ENG-1/comment: check integrations.jira.email and api_token",
-    });
-  });
-
-  it("reports a 429 retry-after without retrying", async () => {
-    fake.failNext({ status: 429, headers: { "retry-after": "30" }, json: { errorMessages: ["Rate limit exceeded."] } });
-    const result = await call("jira_search", { jql: "project = ENG" });
-    expect(result).toEqual({ isError: true, output: "Jira rate-limited the request; retry after 30 s" });
-    expect(fake.requests).toHaveLength(1);
   });
 
   it("rejects bad input before any request, naming the field", async () => {
@@ -182,7 +155,9 @@ describe("jira integration", () => {
     await expect(jira.check()).resolves.toBe(`Jira: authenticated as OpenKoi Bot at ${fake.url}`);
     expect(fake.requests.at(-1)).toMatchObject({ method: "GET", path: "/rest/api/3/myself" });
     const wrong = createJiraIntegration({ host: fake.url, email: "bot@example.com", api_token: "wrong" });
-    await expect(wrong.check()).rejects.toThrow(/^Jira said 401 .* for GET \/rest\/api\/3\/myself: check integrations\.jira\.email and api_token$/);
+    await expect(wrong.check()).rejects.toThrow(
+      /^Jira said 401 .* for GET \/rest\/api\/3\/myself: check integrations\.jira\.email and integrations\.jira\.api_token$/,
+    );
   });
 
   it("says when Jira cannot be reached", async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, OpenKoiError } from "../../src/core/errors.js";
-import type { Tool, ToolContext } from "../../src/core/tool.js";
-import { emailConfigSchema } from "../../src/integrations/email/config.js";
-import { createEmailIntegration } from "../../src/integrations/email/index.js";
-import { sendEmail } from "../../src/integrations/email/send.js";
-import { type SmtpFake, startSmtpFake } from "../fakes/smtp.js";
-import { freePort as closedPort } from "../helpers/serve-process.js";
+import { ConfigError, OpenKoiError } from "../../../src/core/errors.js";
+import type { Tool, ToolContext } from "../../../src/core/tool.js";
+import { emailConfigSchema } from "../../../src/integrations/email/config.js";
+import { createEmailIntegration } from "../../../src/integrations/email/index.js";
+import { sendEmail } from "../../../src/integrations/email/send.js";
+import { type SmtpFake, startSmtpFake } from "../../fakes/smtp.js";
+import { freePort as closedPort } from "../../helpers/serve-process.js";
 
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
 const FROM = '"openkoi" <agent@example.test>';
@@ -92,25 +92,6 @@ describe("email integration", () => {
     expect(result.output).toMatch(/^Sent email <[^>]+> to erin@example\.test; rejected: nobody@blocked\.test$/);
   });
 
-  it("an entirely rejected recipient is an error the model can act on", async () => {
-    const result = await emailTool().run({ to: "nobody@blocked.test", subject: "s", text: "t" }, context);
-    expect(result).toEqual({
-      output: "SMTP said 550 nobody@blocked.test: mailbox unavailable (rejected: nobody@blocked.test): check the recipient addresses",
-      isError: true,
-    });
-    expect(smtp.messages).toHaveLength(0);
-  });
-
-  it("a wrong password is an auth failure pointing at the config", async () => {
-    const result = await emailTool({ password: "wrong" }).run({ to: "a@example.test", subject: "s", text: "t" }, context);
-    expect(result).toEqual({
-      output: "SMTP said 535 Invalid username or password: check integrations.email.user and integrations.email.password",
-      isError: true,
-    });
-    expect(smtp.logins).toEqual([{ user: "bot", accepted: false }]);
-    expect(smtp.messages).toHaveLength(0);
-  });
-
   it("an unreachable server names host and port", async () => {
     const port = await closedPort();
     const result = await emailTool({ port }).run({ to: "a@example.test", subject: "s", text: "t" }, context);
@@ -118,13 +99,6 @@ describe("email integration", () => {
     expect(result.output).toMatch(
       new RegExp(`^SMTP could not be reached for 127\\.0\\.0\\.1:${port} \\(ESOCKET: .*ECONNREFUSED.*\\): check integrations\\.email\\.host, port and tls`),
     );
-  });
-
-  it("invalid addresses are rejected before connecting", async () => {
-    const result = await emailTool().run({ to: "not-an-address", subject: "s", text: "t" }, context);
-    expect(result.isError).toBe(true);
-    expect(result.output).toMatch(/^Invalid input for email_send: to: /);
-    expect(smtp.logins).toHaveLength(0);
   });
 
   it("check() verifies connection and login", async () => {

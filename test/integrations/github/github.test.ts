@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/core/errors.js";
-import type { Tool, ToolContext } from "../../src/core/tool.js";
-import type { Integration } from "../../src/integrations/common.js";
-import { createGitHubIntegration } from "../../src/integrations/github/index.js";
-import { type GitHubFake, startGitHubFake } from "../fakes/github-fake.js";
+import { ConfigError } from "../../../src/core/errors.js";
+import type { Tool, ToolContext } from "../../../src/core/tool.js";
+import type { Integration } from "../../../src/integrations/common.js";
+import { createGitHubIntegration } from "../../../src/integrations/github/index.js";
+import { type GitHubFake, startGitHubFake } from "../../fakes/github-fake.js";
 
 const context: ToolContext = { workspace: "/tmp", dataDir: "/tmp", signal: new AbortController().signal };
 
@@ -143,33 +143,6 @@ describe("github integration", () => {
     expect(binary.output).toBe("acme/widgets/logo.png is a binary file (6 bytes); not shown");
   });
 
-  it("turns a 404 into an actionable result naming the request", async () => {
-    const result = await call("github_get_issue", { owner: "acme", repo: "widgets", number: 999 });
-    expect(result).toEqual({
-      isError: true,
-      output:
-        "GitHub said 404 Not Found for GET /repos/acme/widgets/issues/999: check the owner, repo and number (private repositories need a token with access)",
-    });
-  });
-
-  it("turns a 401 into a pointer at the token setting", async () => {
-    const wrong = createGitHubIntegration({ token: "ghp_wrong", api_url: fake.url });
-    const getIssue = wrong.tools.find((t) => t.name === "github_get_issue");
-    const result = await getIssue?.run({ owner: "acme", repo: "widgets", number: 1 }, context);
-    expect(fake.requests.at(-1)?.headers.authorization).toBe("token ghp_wrong");
-    expect(result).toEqual({
-      isError: true,
-      output: "GitHub said 401 Bad credentials for GET /repos/acme/widgets/issues/1: check integrations.github.token",
-    });
-  });
-
-  it("reports a 429 retry-after without retrying", async () => {
-    fake.failNext({ status: 429, headers: { "retry-after": "30" }, json: { message: "You have exceeded a secondary rate limit" } });
-    const result = await call("github_search_issues", { query: "crash" });
-    expect(result).toEqual({ isError: true, output: "GitHub rate-limited the request; retry after 30 s" });
-    expect(fake.requests).toHaveLength(1);
-  });
-
   it("reads the wait from an exhausted primary rate limit (403, x-ratelimit-reset)", async () => {
     const reset = Math.floor(Date.now() / 1000) + 120;
     fake.failNext({
@@ -184,10 +157,7 @@ describe("github integration", () => {
     expect(seconds).toBeLessThanOrEqual(121);
   });
 
-  it("rejects bad input before any request, naming the field", async () => {
-    const bad = await call("github_get_issue", { owner: "acme", repo: "widgets", number: "nine" });
-    expect(bad.isError).toBe(true);
-    expect(bad.output).toMatch(/^Invalid input for github_get_issue: number: .*expected number, received string/);
+  it("rejects unknown and missing fields before any request", async () => {
     const extra = await call("github_comment", { owner: "acme", repo: "widgets", number: 1, body: "hi", color: "red" });
     expect(extra.output).toMatch(/^Invalid input for github_comment: input: .*"color"/);
     const missing = await call("github_create_issue", { owner: "acme", repo: "widgets" });
