@@ -11,6 +11,9 @@ import { taskRoutes } from "./routes/tasks.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The id `hono/request-id` gave this request (it also sets the X-Request-Id response header). */
+const requestIdOf = (c: Context) => String(c.get("requestId" as never) ?? "");
+
 /** Mounts routes a channel adapter contributes (under /channels/<name>); each brings its own verification. */
 export type RouteMounter = (app: Hono) => void;
 
@@ -19,8 +22,9 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   const app = new Hono();
   // First, so every response (errors included) carries X-Request-Id; a sane incoming id (a proxy's) is kept.
   app.use("*", requestId());
-  const tooLarge = (c: Context) =>
-    c.json(errorBody(new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`)), 413);
+  // Answers outside a route's throw (size, unknown route) carry the request id like every other error.
+  const answer = (c: Context, error: ApiError) => c.json(errorBody(error, requestIdOf(c)), error.status);
+  const tooLarge = (c: Context) => answer(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`));
   const streamingLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   // A declared Content-Length is checked from the header alone; only chunked bodies need the (costly) counting stream.
   app.use("*", async (c, next) => {
@@ -48,10 +52,10 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   app.route("/api/v1/tasks", taskRoutes(deps));
   app.route("/api/v1", statusRoutes(deps));
   for (const mount of mounts) mount(app);
-  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
+  app.notFound((c) => answer(c, new ApiError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((error, c) => {
     const status = statusOf(error);
-    const id = String(c.get("requestId" as never) ?? "");
+    const id = requestIdOf(c);
     // A 5xx is our bug or an upstream's outage: the log line (with the stack) and the response share the id.
     if (status >= 500) {
       const stack = error instanceof Error ? (error.stack ?? error.message) : errorMessage(error);
@@ -59,7 +63,6 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
     }
     if (error instanceof LimitExceededError && error.retryAfterMs !== undefined)
       c.header("Retry-After", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    c.header("X-Request-Id", id);
     return c.json(errorBody(error, id), status as 400);
   });
   return app;

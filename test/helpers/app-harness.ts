@@ -1,6 +1,8 @@
 /** The hub's HTTP app in process (Hono's `app.request()`), over a real in-memory store, bus, intake and runner. */
-import { createLogger } from "../../src/core/logger.js";
-import { createApp } from "../../src/server/app.js";
+import { configSchema } from "../../src/config/schema.js";
+import { createLogger, type Logger } from "../../src/core/logger.js";
+import { createRedactor } from "../../src/core/redact.js";
+import { createApp, type RouteMounter } from "../../src/server/app.js";
 import { createEventBus } from "../../src/server/bus.js";
 import { createIntake } from "../../src/server/intake.js";
 import { createRunner } from "../../src/server/runner.js";
@@ -21,6 +23,10 @@ export interface AppHarnessOptions {
   token?: string;
   /** Tasks the runner may hold at once; 0 (the default) leaves every task queued. */
   concurrency?: number;
+  /** Extra routes (as channels mount them). */
+  mounts?: RouteMounter[];
+  /** Where the app logs (a test reads what it logged); silent by default. */
+  logger?: Logger;
 }
 
 export function startAppHarness(options: AppHarnessOptions = {}): AppHarness {
@@ -36,21 +42,36 @@ export function startAppHarness(options: AppHarnessOptions = {}): AppHarness {
     run: (_request, signal) => new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
     logger: createLogger("silent"),
   });
-  const { submit, cancel } = createIntake(store, runner, [bus.publish]);
-  const app = createApp({
-    version: "0.0.0-test",
-    startedAt: Date.now(),
-    token: options.token,
-    store,
-    runner,
-    bus,
-    submit,
-    defaults: { maxIterations: 3, qualityThreshold: 0.8, workspace },
-    allowedWorkspaces: [workspace],
-    models: { executor: "openai/gpt-4.1" },
-    currentTask: () => undefined,
-    cancel,
-  });
+  // Every limit and bound at its configured default, so the routes see what a fresh hub sees.
+  const { api, limits } = configSchema.parse({});
+  const intakeLimits = {
+    maxDescriptionChars: limits.max_description_chars,
+    maxQueuedPerSubmitter: limits.max_queued_per_submitter,
+    maxQueuedPerThread: limits.max_queued_per_thread,
+  };
+  const { submit, cancel } = createIntake(store, runner, [bus.publish], intakeLimits, createRedactor([]));
+  const app = createApp(
+    {
+      version: "0.0.0-test",
+      startedAt: Date.now(),
+      token: options.token,
+      store,
+      runner,
+      bus,
+      submit,
+      defaults: { maxIterations: 3, qualityThreshold: 0.8, workspace },
+      allowedWorkspaces: [workspace],
+      models: { executor: "openai/gpt-4.1" },
+      currentTask: () => undefined,
+      cancel,
+      logger: options.logger ?? createLogger("silent"),
+      grants: api.grants,
+      metadataLimits: { maxDepth: api.metadata_max_depth, maxBytes: api.metadata_max_bytes },
+      listDescriptionChars: limits.list_description_chars,
+      channels: () => ({}),
+    },
+    options.mounts,
+  );
   const request = async (path: string, init?: RequestInit) => app.request(path, init);
   return {
     store,

@@ -1,10 +1,9 @@
 /** Every 5xx is logged with its stack under a request id that the response body and X-Request-Id header carry too. */
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/core/logger.js";
-import { createApp } from "../../src/server/app.js";
-import { type HubHarness, startHubHarness } from "../helpers/hub-harness.js";
+import { type AppHarness, startAppHarness } from "../helpers/app-harness.js";
 
-let harness: HubHarness | undefined;
+let harness: AppHarness | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
@@ -13,33 +12,16 @@ afterEach(async () => {
 /** The hub's own app, plus a channel-style route (mounted like an adapter's) that fails the way a bug does. */
 async function appWithBrokenRoute(log: string[]) {
   const logger = createLogger("warn", (line) => void log.push(line));
-  harness = await startHubHarness({}, {}, { logger });
-  const { hub, server } = harness;
-  const deps = {
-    version: "test",
+  harness = startAppHarness({
     logger,
-    startedAt: Date.now(),
-    token: undefined,
-    store: hub.store,
-    runner: server.runner,
-    bus: server.bus,
-    submit: server.submit,
-    cancel: server.cancel,
-    defaults: { maxIterations: 1, qualityThreshold: 0.5, workspace: harness.workspace },
-    metadataLimits: { maxDepth: 8, maxBytes: 16 * 1024 },
-    allowedWorkspaces: [harness.workspace],
-    models: {},
-    currentTask: () => undefined,
-    grants: ["read" as const],
-    listDescriptionChars: 500,
-    channels: () => ({}),
-  };
-  return createApp(deps, [
-    (app) =>
-      app.post("/channels/broken/webhook", () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'split')");
-      }),
-  ]);
+    mounts: [
+      (app) =>
+        app.post("/channels/broken/webhook", () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'split')");
+        }),
+    ],
+  });
+  return harness;
 }
 
 describe("request ids", () => {
