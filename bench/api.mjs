@@ -49,10 +49,12 @@ export async function startHub(channelsToml = "") {
   mkdirSync(home, { recursive: true });
   const port = await freePort();
   const workspace = mkdtempSync(join(tmpdir(), "openkoi-bench-ws-"));
-  // The model never answers, so the benchmark measures intake (validate, store, ack), not the agent.
+  // The model never answers, so the benchmark measures intake (validate, store, ack), not the agent. The load comes
+  // from one client whose tasks never start: the per-client limits are lifted so they do not cut the run short.
+  const limits = `[limits]\napi_requests_per_minute = 100000000\nmax_queued_per_submitter = 100000000\nmax_queued_per_thread = 100000000\nchat_messages_per_minute = 100000000\n`;
   writeFileSync(
     join(home, "config.toml"),
-    `[models]\nexecutor = "openai/gpt-4.1"\n[api]\nport = ${port}\n[server]\nworkspace = "${workspace}"\n${channelsToml}`,
+    `[models]\nexecutor = "openai/gpt-4.1"\n[api]\nport = ${port}\n[server]\nworkspace = "${workspace}"\n${limits}${channelsToml}`,
   );
   const env = {
     PATH: process.env.PATH,

@@ -69,6 +69,7 @@ bot_token = "bench.discord.token"
 application_id = "${BOT.id}"
 api_url = "${url}/discord"
 [channels.teams]
+allow_unauthenticated = true
 [channels.telegram]
 bot_token = "123456:bench-token"
 webhook_secret = "bench-secret"

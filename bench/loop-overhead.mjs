@@ -53,7 +53,9 @@ function instantModel() {
 export async function loopOverhead(iterations = 20, repeats = 5) {
   const { runAgent } = await import("../dist/agent/loop.js");
   const { builtinTools } = await import("../dist/agent/tools/index.js");
-  const { DEFAULT_LIMITS } = await import("../dist/agent/budget.js");
+  const { limitsFromConfig } = await import("../dist/hub.js");
+  const { configSchema } = await import("../dist/config/schema.js");
+  const DEFAULT_LIMITS = limitsFromConfig(configSchema.parse({}));
   const { createEmitter } = await import("../dist/core/events.js");
   const perIteration = [];
   for (let r = 0; r < repeats + 1; r++) {
