@@ -136,12 +136,33 @@ CREATE TABLE kv (
   {
     version: 2,
     name: "task_submitter",
-    // Who queued a task (an API token or client, a chat or GitHub user), so per-submitter queue limits are one
-    // index lookup; partial, so only queued rows (a few) are in it however large the history grows. Per-thread counts
-    // use tasks_concurrency (concurrency_key, status).
+    // Who queued a task (an API token or client, a chat or GitHub user), and how many of theirs are queued now, kept
+    // by triggers in the same transaction as every status change: the per-submitter limit is one primary-key read
+    // however many tasks a submitter has waiting (a counting scan grew with the backlog). Per-thread counts use
+    // tasks_concurrency (concurrency_key, status) and stop at the limit.
     sql: `
 ALTER TABLE tasks ADD COLUMN submitter TEXT;
-CREATE INDEX tasks_queued_submitter ON tasks (submitter) WHERE status = 'queued';
+CREATE TABLE queued_counts (submitter TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER queued_counts_insert AFTER INSERT ON tasks WHEN NEW.status = 'queued' AND NEW.submitter IS NOT NULL
+BEGIN
+  INSERT INTO queued_counts (submitter, n) VALUES (NEW.submitter, 1) ON CONFLICT (submitter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER queued_counts_requeue AFTER UPDATE OF status ON tasks
+  WHEN OLD.status <> 'queued' AND NEW.status = 'queued' AND NEW.submitter IS NOT NULL
+BEGIN
+  INSERT INTO queued_counts (submitter, n) VALUES (NEW.submitter, 1) ON CONFLICT (submitter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER queued_counts_leave AFTER UPDATE OF status ON tasks
+  WHEN OLD.status = 'queued' AND NEW.status <> 'queued' AND OLD.submitter IS NOT NULL
+BEGIN
+  UPDATE queued_counts SET n = n - 1 WHERE submitter = OLD.submitter;
+  DELETE FROM queued_counts WHERE submitter = OLD.submitter AND n <= 0;
+END;
+CREATE TRIGGER queued_counts_delete AFTER DELETE ON tasks WHEN OLD.status = 'queued' AND OLD.submitter IS NOT NULL
+BEGIN
+  UPDATE queued_counts SET n = n - 1 WHERE submitter = OLD.submitter;
+  DELETE FROM queued_counts WHERE submitter = OLD.submitter AND n <= 0;
+END;
 `,
   },
 ];

@@ -38,9 +38,9 @@ export interface TaskQueue {
 
 const MAX_ATTEMPTS = 2;
 
-// Both counts stop at the limit (LIMIT in the subquery) and read only an index of queued rows (tasks_queued_submitter,
-// tasks_concurrency), so they cost the same on a 100k-task history as on an empty one.
-export const QUEUED_BY_SUBMITTER_SQL = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks WHERE submitter = ? AND status = 'queued' LIMIT ?)";
+// A submitter's count is kept by triggers (migration 2), one key read; a thread's stops at the limit on
+// tasks_concurrency. Neither grows with the history or with a submitter's backlog.
+export const QUEUED_BY_SUBMITTER_SQL = "SELECT COALESCE((SELECT n FROM queued_counts WHERE submitter = ?), 0) AS n";
 export const QUEUED_BY_KEY_SQL = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks WHERE concurrency_key = ? AND status = 'queued' LIMIT ?)";
 
 function statements(db: Database.Database) {
@@ -69,12 +69,12 @@ type Statements = ReturnType<typeof statements>;
 
 function checkQueueLimits(s: Statements, request: TaskRequest, opts: EnqueueOptions): void {
   const { perSubmitter, perThread } = opts.maxQueued ?? {};
-  const full = (stmt: Database.Statement, key: string, max: number) => (stmt.get(key, max) as { n: number }).n >= max;
+  const full = (stmt: Database.Statement, key: string, max: number, ...limit: number[]) => (stmt.get(key, ...limit) as { n: number }).n >= max;
   if (perSubmitter !== undefined && opts.submitter && full(s.queuedBySubmitter, opts.submitter, perSubmitter)) {
     const message = `You already have ${perSubmitter} tasks waiting (the limit is ${perSubmitter}, limits.max_queued_per_submitter); wait for some to start, then try again.`;
     throw new LimitExceededError("TOO_MANY_QUEUED", message, 429, QUEUE_FULL_RETRY_MS);
   }
-  if (perThread !== undefined && request.origin.thread && opts.concurrencyKey && full(s.queuedByKey, opts.concurrencyKey, perThread)) {
+  if (perThread !== undefined && request.origin.thread && opts.concurrencyKey && full(s.queuedByKey, opts.concurrencyKey, perThread, perThread)) {
     const message = `This thread already has ${perThread} tasks waiting (the limit is ${perThread}, limits.max_queued_per_thread); wait for some to start, then try again.`;
     throw new LimitExceededError("TOO_MANY_QUEUED", message, 429, QUEUE_FULL_RETRY_MS);
   }

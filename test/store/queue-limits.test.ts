@@ -53,10 +53,28 @@ describe("queue limits", () => {
     expect(store.claimDelivery("slack:Ev2")).toBe(true);
   });
 
-  it("counts with indexes (never a scan of the task history)", () => {
+  it("counts by key (never a scan of the task history or of a submitter's backlog)", () => {
     const store = openTestStore();
-    const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all("k", 10) as Array<{ detail: string }>).map((r) => r.detail).join("; ");
-    expect(plan(QUEUED_BY_SUBMITTER_SQL)).toContain("SEARCH tasks USING COVERING INDEX tasks_queued_submitter (submitter=?)");
-    expect(plan(QUEUED_BY_KEY_SQL)).toContain("SEARCH tasks USING COVERING INDEX tasks_concurrency (concurrency_key=? AND status=?)");
+    const plan = (sql: string, ...args: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join("; ");
+    expect(plan(QUEUED_BY_SUBMITTER_SQL, "k")).toContain("SEARCH queued_counts USING PRIMARY KEY (submitter=?)");
+    expect(plan(QUEUED_BY_KEY_SQL, "k", 10)).toContain("SEARCH tasks USING COVERING INDEX tasks_concurrency (concurrency_key=? AND status=?)");
+  });
+
+  it("keeps a submitter's queued count right through start, cancel, finish and a requeue after a crash", () => {
+    const store = openTestStore();
+    const queued = () => (store.db.prepare(QUEUED_BY_SUBMITTER_SQL).get("api:a") as { n: number }).n;
+    const ids = [1, 2, 3].map(() => store.queue.enqueue(request({ origin: { kind: "api" } }), { submitter: "api:a" }).taskId);
+    expect(queued()).toBe(3);
+    const started = store.queue.claimNext();
+    expect(queued()).toBe(2);
+    expect(store.queue.cancelQueued(ids[2] as string)).toBe(true);
+    expect(queued()).toBe(1);
+    // The hub died with the task running: recovery puts it back in the queue, and it counts again.
+    expect(store.queue.recover("retry").requeued).toEqual([started?.id]);
+    expect(queued()).toBe(2);
+    while (store.queue.claimNext());
+    expect(queued()).toBe(0);
+    expect(store.db.prepare("SELECT COUNT(*) AS n FROM queued_counts").get()).toEqual({ n: 0 });
   });
 });
