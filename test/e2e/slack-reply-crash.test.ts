@@ -8,7 +8,7 @@ import { waitFor } from "../fakes/http.js";
 import { asRecord, type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { type SlackFake, startSlackFake } from "../fakes/slack-fake.js";
 import { cleanEnv, tempDir } from "../helpers/cli.js";
-import { loopScript } from "../helpers/scripted-model.js";
+import { passingScript } from "../helpers/hub-harness.js";
 import { freePort, type ServeProcess, startServe } from "../helpers/serve-process.js";
 
 let model: ModelFake | undefined;
@@ -24,13 +24,7 @@ afterEach(async () => {
 describe("openkoi serve with Slack: a crash between the first post and its record", () => {
   it("the re-run edits the message the first run posted, never posts a second one", async () => {
     model = await startOpenAIFake();
-    model.respondWith(
-      loopScript({
-        execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }),
-        judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }),
-        summary: "Counted after the crash.",
-      }),
-    );
+    model.respondWith(passingScript("Counted after the crash."));
     slack = await startSlackFake();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

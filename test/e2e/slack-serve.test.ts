@@ -11,7 +11,8 @@ import { waitFor } from "../fakes/http.js";
 import { asRecord, type ModelFake, startOpenAIFake } from "../fakes/openai-fake.js";
 import { type SlackFake, startSlackFake } from "../fakes/slack-fake.js";
 import { CLI, cleanEnv, tempDir } from "../helpers/cli.js";
-import { loopScript, phaseOf } from "../helpers/scripted-model.js";
+import { passingScript } from "../helpers/hub-harness.js";
+import { phaseOf } from "../helpers/scripted-model.js";
 import { freePort } from "../helpers/serve-process.js";
 
 interface Hub {
@@ -71,13 +72,7 @@ afterEach(async () => {
 describe("openkoi serve with Slack (built CLI)", () => {
   it("survives kill -9 between the ack and the reply: one task, one answer, no rerun on redelivery", async () => {
     model = await startOpenAIFake();
-    model.respondWith(
-      loopScript({
-        execute: () => ({ toolCalls: [{ name: "list_files", input: {} }] }),
-        judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }),
-        summary: "The repo has 3 files.",
-      }),
-    );
+    model.respondWith(passingScript("The repo has 3 files."));
     slack = await startSlackFake();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
