@@ -46,7 +46,7 @@ export interface Hub {
   integrations: LoadedIntegration[];
   /** Per-origin hooks around a task (set when channels load; e.g. GitHub's worktree and pull request). */
   taskHooks: Map<string, Pick<ChannelAdapter, "prepare" | "finish">>;
-  /** The clock of the request and message rate limits (tests inject one). */
+  /** The hub's clock: rate limits, per-day rules, channel health (tests inject one). */
   now: () => number;
   /** Runs one task to its terminal event; every event goes to the store, the state files and the given sinks. */
   runTask(request: TaskRequest, sinks: EventSink[], signal: AbortSignal): Promise<TaskEventBody>;
@@ -66,8 +66,8 @@ export interface HubOptions {
   now?: () => number;
   /** Overrides of the channel retry policy (tests inject the jitter; the delays come from [server]). */
   channelRetry?: Partial<RetryPolicy>;
-  /** Where the hub logs instead of stderr (tests read what it logged). */
-  logger?: Logger;
+  /** Where the hub's log lines go instead of stderr (tests read them); still leveled and redacted. */
+  logWrite?: (line: string) => void;
 }
 
 export function limitsFromConfig(config: Config): Limits {
@@ -229,7 +229,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths.configFile, env));
   const redactor = createRedactor([...configSecrets(config), ...credentialSecrets({ config, paths, env })]);
-  const logger = options.logger ?? createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel), undefined, redactor);
+  const logger = createLogger(parseLogLevel(env.OPENKOI_LOG_LEVEL, options.defaultLogLevel), options.logWrite, redactor);
   const providers = createProviderRegistry({ config, paths, env });
   const store = openStore(paths.database);
   const stateFiles = createStateFiles(paths.stateDir);

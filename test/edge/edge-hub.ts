@@ -3,7 +3,6 @@
  * signed requests in-process (`app.request()`), and the hub's log is kept in memory to assert on.
  */
 import { createHmac, randomUUID } from "node:crypto";
-import { createLogger } from "../../src/core/logger.js";
 import { discordConfig } from "../channels/discord/driver.js";
 import { type DiscordFake, startDiscordFake } from "../fakes/discord-fake.js";
 import { type GitHubTriggerFake, startGitHubTriggerFake } from "../fakes/github-trigger-fake.js";
@@ -54,7 +53,7 @@ export async function startEdgeHub(): Promise<EdgeHub> {
     telegram: { bot_token: BOT_TOKEN, webhook_secret: WEBHOOK_SECRET, api_root: telegram.url },
     github: { webhook_secret: GITHUB_SECRET, token: github.token, api_url: github.url, data_dir: tempDir("gh-edge") },
   };
-  const harness = await startHubHarness({ channels }, {}, { logger: createLogger("warn", (line) => void log.push(line)) });
+  const harness = await startHubHarness({ channels }, {}, { logWrite: (line) => void log.push(line) });
   // Tasks that do get queued wait: the fuzz is about the edge, not about running thousands of agents.
   harness.hold();
   const teamsToken = `Bearer ${teams.sign()}`;

@@ -6,7 +6,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
-import type { Logger } from "../../src/core/logger.js";
 import { createHub, type Hub, type HubOptions } from "../../src/hub.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { waitFor } from "../fakes/http.js";
@@ -43,8 +42,8 @@ export function sentToModel(harness: HubHarness, marker: string): string {
   return JSON.stringify(harness.model.chats().filter((c) => JSON.stringify(c).includes(marker)));
 }
 
-/** `now`: the hub's clock (rate limits, per-day rules; a test advances it instead of waiting); `logger`: where the hub logs. */
-export type HarnessOptions = Pick<HubOptions, "now" | "channelRetry"> & { logger?: Logger };
+/** `now`: the hub's clock (rate limits, per-day rules; a test advances it instead of waiting); `logWrite`: where its log lines go. */
+export type HarnessOptions = Pick<HubOptions, "now" | "channelRetry" | "logWrite">;
 
 export async function startHubHarness(raw: Record<string, unknown> = {}, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<HubHarness> {
   const home = join(tempDir("hub"), ".openkoi");
