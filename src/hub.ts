@@ -53,7 +53,7 @@ export interface Hub {
   /** What `current-task.json` says now (the CLI's live view and `/api/v1/status` read the same file). */
   currentTask(): CurrentTaskState | undefined;
   /** Loads the configured chat channels (their SDKs only when configured): routes, reply sinks, health, a stop hook. */
-  channels(server: ServerHandle): Promise<WiredChannels>;
+  wireChannels(server: ServerHandle): Promise<WiredChannels>;
   close(): void;
 }
 
@@ -266,9 +266,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       const emit = (body: TaskEventBody) => fanOut(redactor.value(body));
       const hooks = hub.taskHooks.get(request.origin.kind);
       const key = store.getTask(request.id)?.concurrencyKey;
-      if (request.origin.thread && key && !request_.context) {
-        const { threadContext } = await import("./channels/context.js");
-        request_.context = threadContext(store, key);
+      if (request.origin.thread && key && !request_.history) {
+        const { threadHistory } = await import("./channels/context.js");
+        request_.history = threadHistory(store, key);
       }
       let prepared = request_;
       let outcome: TaskEventBody;
@@ -297,7 +297,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       return outcome;
     },
     currentTask: () => readCurrentTask(paths.stateDir),
-    channels: (server) => wireChannels(hub, server, options.channelRetry ?? {}),
+    wireChannels: (server) => wireChannels(hub, server, options.channelRetry ?? {}),
     close() {
       stateFiles.flush();
       store.close();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CancelledError, errorMessage } from "../core/errors.js";
 import type { ChatMessage, ToolCall, ToolSpec } from "../core/model.js";
 import { type Tool, ToolError, type ToolResult } from "../core/tool.js";
-import { truncateToolOutput } from "./context.js";
+import { truncateToolOutput } from "./context-window.js";
 import { callModel } from "./model-call.js";
 import { TOOL_LOOP_WARNING } from "./prompts/execute.js";
 import { resolveInWorkspace, workspaceRelative } from "./tools/workspace.js";

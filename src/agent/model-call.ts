@@ -1,6 +1,6 @@
 import { CancelledError, ProviderError } from "../core/errors.js";
 import type { ChatRequest, ChatResponse } from "../core/model.js";
-import { pruneMessages } from "./context.js";
+import { pruneMessages } from "./context-window.js";
 import type { Role, RunContext } from "./types.js";
 
 /**

@@ -13,7 +13,7 @@ export async function makePlan(ctx: RunContext): Promise<Plan> {
   const listing = walkFiles(ctx.request.workspace, 200);
   const response = await callModel(ctx, "planner", "plan", {
     system: PLAN_SYSTEM,
-    messages: [{ role: "user", content: planUserMessage(ctx.request.description, listing, ctx.request.context) }],
+    messages: [{ role: "user", content: planUserMessage(ctx.request.description, listing, ctx.request.history) }],
     tools: [SUBMIT_PLAN],
     toolChoice: SUBMIT_PLAN.name,
     maxTokens: 1024,

@@ -21,7 +21,7 @@ export function threadKey(channel: string, thread: ThreadRef): string {
  * The thread's earlier exchanges, newest kept when over budget. Read when the task starts (not when the message
  * arrived), so a follow-up queued behind a running task sees that task's answer.
  */
-export function threadContext(store: Store, key: string): string | undefined {
+export function threadHistory(store: Store, key: string): string | undefined {
   const lines = store.threads.history(key, HISTORY_TASKS).map((h) => `User: ${h.description}\nopenkoi (${h.status}): ${(h.output ?? "").slice(0, 1500)}`);
   const text = lines.join("\n\n");
   return text ? text.slice(-HISTORY_CHARS) : undefined;

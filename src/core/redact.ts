@@ -115,8 +115,8 @@ export function createRedactor(secrets: Iterable<Secret>): Redactor {
 export function redactRequest(redactor: Redactor, request: TaskRequest): TaskRequest {
   if (redactor.size === 0) return request;
   const description = redactor.text(request.description);
-  const context = request.context === undefined ? undefined : redactor.text(request.context);
+  const history = request.history === undefined ? undefined : redactor.text(request.history);
   const metadata = redactor.value(request.metadata);
-  if (description === request.description && context === request.context && metadata === request.metadata) return request;
-  return { ...request, description, ...(context === undefined ? {} : { context }), ...(metadata === undefined ? {} : { metadata }) };
+  if (description === request.description && history === request.history && metadata === request.metadata) return request;
+  return { ...request, description, ...(history === undefined ? {} : { history }), ...(metadata === undefined ? {} : { metadata }) };
 }

@@ -1,6 +1,7 @@
 import type { ToolClass } from "./tool.js";
 
-export type OriginKind = "cli" | "api" | "slack" | "discord" | "teams" | "telegram" | "github";
+/** Who submitted a task: "cli", "api", or the name of the channel it came from (an open set: a new channel adds no word here). */
+export type OriginKind = string;
 
 /** Where to answer: a plain, serialisable pointer to a chat thread (never a live request context). */
 export interface ThreadRef {
@@ -39,7 +40,7 @@ export interface TaskRequest {
   origin: Origin;
   workspace: string;
   /** Earlier conversation in the thread, already bounded. */
-  context?: string;
+  history?: string;
   metadata?: Record<string, unknown>;
 }
 

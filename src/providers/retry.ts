@@ -23,6 +23,8 @@ export interface RetryOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Jitter source in [0, 1); injectable for tests. */
   random?: () => number;
+  /** How a wait is spent (default: a timer that the signal interrupts); tests pass one that records and returns. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 type Settings = Required<Omit<RetryOptions, "onRetry">> & Pick<RetryOptions, "onRetry">;
@@ -78,7 +80,7 @@ async function withAttempts<T>(
       if (!isRetryable(error) || attempt >= settings.maxRetries || !mayRetry()) throw error;
       const delayMs = retryDelay(attempt, error, settings);
       settings.onRetry?.({ operation, provider, attempt: attempt + 1, delayMs, error });
-      await sleep(delayMs, signal);
+      await settings.sleep(delayMs, signal);
     }
   }
 }
@@ -91,6 +93,7 @@ export function withRetry(provider: ModelProvider, options: RetryOptions = {}): 
     maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
     maxRetryAfterMs: options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs,
     random: options.random ?? Math.random,
+    sleep: options.sleep ?? sleep,
     onRetry: options.onRetry,
   };
   return {

@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps, mounts: RouteMounter[] = []): Hono {
   // Always 200 (a load balancer keeps routing to a hub whose Slack still works); the body says which channel is not ok.
   // Unauthenticated, so the error texts are left to /api/v1/status when the API has a token.
   const health = (c: { json: (v: unknown) => Response }) => {
-    const channels = deps.channels();
+    const channels = deps.channelHealth();
     const shown = deps.token
       ? Object.fromEntries(Object.entries(channels).map(([name, h]) => [name, { state: h.state, since: h.since }]))
       : channelsView(channels);

@@ -35,7 +35,7 @@ export interface AppDeps {
   /** [limits].list_description_chars: listings cut longer descriptions. */
   listDescriptionChars: number;
   /** Each configured chat channel's state (starting / ok / degraded / failed), by name. */
-  channels(): Record<string, ChannelHealth>;
+  channelHealth(): Record<string, ChannelHealth>;
   /** Cancels a running (here) or queued task; "not_cancellable" when it runs in another process. */
   cancel(taskId: string, reason: string): "cancelling" | "cancelled" | "not_cancellable";
 }

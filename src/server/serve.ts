@@ -41,7 +41,7 @@ export interface ServeOptions {
   host?: string;
   webhookOptions?: WebhookOptions;
   /** Wires channel adapters once the server can take tasks: their routes, live sinks and a stop hook. */
-  channels?: (
+  wireChannels?: (
     server: ServerHandle,
   ) => Promise<{ mounts: RouteMounter[]; sinks: EventSink[]; health?(): Record<string, ChannelHealth>; start?(): void; stop(): Promise<void> }>;
 }
@@ -100,7 +100,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
     },
     hub.redactor,
   );
-  const channels = options.channels ? await options.channels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
+  const channels = options.wireChannels ? await options.wireChannels({ submit, cancel }) : { mounts: [], sinks: [], stop: async () => {} };
   sinks.push(...channels.sinks);
   const workspace = resolve(config.server.workspace ?? process.cwd());
   const app = createApp(
@@ -119,7 +119,7 @@ export async function startServer(hub: Hub, options: ServeOptions = {}): Promise
       allowedWorkspaces: [workspace, ...config.api.workspaces.map((w) => resolve(w))],
       models: { executor: config.models.executor, evaluator: config.models.evaluator, planner: config.models.planner },
       currentTask: hub.currentTask,
-      channels: () => channels.health?.() ?? {},
+      channelHealth: () => channels.health?.() ?? {},
       cancel,
       apiRate: createRateLimiter({ capacity: limits.api_requests_per_minute, windowMs: 60_000, now: hub.now }),
       listDescriptionChars: limits.list_description_chars,

@@ -102,7 +102,7 @@ export function rowToRequest(row: TaskRow): TaskRequest {
     origin: parseJson<TaskRequest["origin"]>(row.origin_json, { kind: "cli" }),
     workspace: row.workspace,
   };
-  if (row.context !== null) request.context = row.context;
+  if (row.context !== null) request.history = row.context;
   if (row.metadata_json !== null) request.metadata = parseJson<Record<string, unknown>>(row.metadata_json, {});
   return request;
 }
@@ -167,7 +167,7 @@ export function createTaskInserter(db: Database.Database): (request: TaskRequest
       workspace: request.workspace,
       optionsJson: JSON.stringify(request.options),
       metadataJson: request.metadata === undefined ? null : JSON.stringify(request.metadata),
-      context: request.context ?? null,
+      context: request.history ?? null,
       model: request.options.model ?? null,
       concurrencyKey: init.concurrencyKey ?? null,
       idempotencyKey: init.idempotencyKey ?? null,

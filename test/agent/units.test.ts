@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pruneMessages } from "../../src/agent/context.js";
+import { pruneMessages } from "../../src/agent/context-window.js";
 import { decide } from "../../src/agent/stop-rules.js";
 import { globToRegExp, walkFiles } from "../../src/agent/tools/glob.js";
 import { resolveInWorkspace } from "../../src/agent/tools/workspace.js";

@@ -68,7 +68,7 @@ export function startAppHarness(options: AppHarnessOptions = {}): AppHarness {
       grants: api.grants,
       metadataLimits: { maxDepth: api.metadata_max_depth, maxBytes: api.metadata_max_bytes },
       listDescriptionChars: limits.list_description_chars,
-      channels: () => ({}),
+      channelHealth: () => ({}),
     },
     options.mounts,
   );

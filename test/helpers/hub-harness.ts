@@ -65,7 +65,7 @@ export async function startHubHarness(raw: Record<string, unknown> = {}, env: Re
     fullEnv,
   );
   const hub = await createHub({ env: fullEnv, config, ...options });
-  const server = await startServer(hub, { port: 0, channels: hub.channels, webhookOptions: { baseDelayMs: 20 } });
+  const server = await startServer(hub, { port: 0, wireChannels: hub.wireChannels, webhookOptions: { baseDelayMs: 20 } });
   // Channels connect in the background; tests start once each has connected or been found down.
   await waitFor(
     async () => {

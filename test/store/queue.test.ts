@@ -62,7 +62,7 @@ describe("claimNext", () => {
 
   it("returns the stored request", () => {
     const store = openTestStore();
-    const req = request({ context: "thread history", metadata: { user: "U1" } });
+    const req = request({ history: "thread history", metadata: { user: "U1" } });
     store.queue.enqueue(req);
     expect(store.queue.claimNext()).toEqual(req);
   });

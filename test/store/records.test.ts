@@ -43,7 +43,7 @@ describe("listTasks", () => {
 
   it("round-trips the whole request", () => {
     const store = openTestStore();
-    const req = request({ context: "earlier: please be careful", metadata: { repo: "acme/app", issue: 7 } });
+    const req = request({ history: "earlier: please be careful", metadata: { repo: "acme/app", issue: 7 } });
     store.queue.enqueue(req, { concurrencyKey: "slack:C1:1700.1" });
     expect(store.getTask(req.id)).toMatchObject({ request: req, status: "queued", concurrencyKey: "slack:C1:1700.1", attempts: 0 });
     expect(store.getTask("missing")).toBeUndefined();

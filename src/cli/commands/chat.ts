@@ -51,7 +51,7 @@ export async function run(args: ParsedArgs): Promise<number> {
           options: { maxIterations, qualityThreshold: quality, model: `${model.provider}/${model.model}` },
           origin: { kind: "cli", user: process.env.USER },
           workspace: process.cwd(),
-          context: history || undefined,
+          history: history || undefined,
         };
         hub.store.startTask(redactRequest(hub.redactor, request));
         const controller = new AbortController();

@@ -7,7 +7,7 @@ export async function run(_args: ParsedArgs): Promise<number> {
   const { startDigestScheduler } = await import("../../digest/index.js");
   const digest = await startDigestScheduler(hub);
   const { startServer } = await import("../../server/serve.js");
-  const server = await startServer(hub, { channels: hub.channels }).catch(async (error: unknown) => {
+  const server = await startServer(hub, { wireChannels: hub.wireChannels }).catch(async (error: unknown) => {
     // Not listening: close what is open (digest timer, store, its checkpoint worker) so the process exits now.
     await digest?.stop();
     hub.close();

@@ -39,7 +39,7 @@ export function statusRoutes(deps: AppDeps): Hono {
       models: deps.models,
       today: { tasks: today.tasks, cost_usd: today.costUsd, tokens: today.tokens },
       current: deps.currentTask() ?? null,
-      channels: channelsView(deps.channels()),
+      channels: channelsView(deps.channelHealth()),
     });
   });
 
