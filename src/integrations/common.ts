@@ -62,17 +62,7 @@ function dropEmpty(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Memoizes an async loader (an SDK client); a failed load is forgotten so the next call retries it. */
-export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
-}
+export { lazy } from "../core/lazy.js";
 
 /** Parses an `[integrations.<name>]` slice; problems are reported by their config path. */
 export function parseIntegrationConfig<T>(name: string, schema: z.ZodType<T>, raw: unknown): T {

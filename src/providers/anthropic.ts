@@ -2,6 +2,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, MessageParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { CancelledError } from "../core/errors.js";
+import { lazy } from "../core/lazy.js";
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, ModelInfo, ModelProvider } from "../core/model.js";
 import { type ClassifyContext, classifyError, type SdkErrorClasses } from "./classify.js";
 import { mapStopReason, type ParsedToolCall, pairToolResults } from "./messages.js";
@@ -21,12 +22,7 @@ const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_TOKENS = 8192;
 const MAX_LISTED_MODELS = 5000;
 
-interface Loaded {
-  client: Anthropic;
-  classes: SdkErrorClasses;
-}
-
-async function load(options: AnthropicProviderOptions): Promise<Loaded> {
+async function load(options: AnthropicProviderOptions): Promise<{ client: Anthropic; classes: SdkErrorClasses }> {
   const sdk = await import("@anthropic-ai/sdk");
   const client = new sdk.default({
     apiKey: options.apiKey,
@@ -115,11 +111,7 @@ async function streamChat(client: Anthropic, params: MessageCreateParamsNonStrea
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
   const id = options.id ?? "anthropic";
-  let loading: Promise<Loaded> | undefined;
-  const sdk = () => {
-    loading ??= load(options);
-    return loading;
-  };
+  const sdk = lazy(() => load(options));
   const context = (classes: SdkErrorClasses, signal?: AbortSignal): ClassifyContext => ({
     provider: id,
     name: options.name ?? (id === "anthropic" ? "Anthropic" : id),

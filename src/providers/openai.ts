@@ -8,6 +8,7 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import { CancelledError } from "../core/errors.js";
+import { lazy } from "../core/lazy.js";
 import type { ChatOptions, ChatRequest, ChatResponse, ModelInfo, ModelProvider } from "../core/model.js";
 import { type ClassifyContext, classifyError, type SdkErrorClasses } from "./classify.js";
 import { mapStopReason, type ParsedToolCall, pairToolResults, parseToolCall, toolResultText } from "./messages.js";
@@ -29,12 +30,7 @@ export interface OpenAIProviderOptions {
 const DEFAULT_TIMEOUT_MS = 600_000;
 const MAX_LISTED_MODELS = 5000;
 
-interface Loaded {
-  client: OpenAI;
-  classes: SdkErrorClasses;
-}
-
-async function load(options: OpenAIProviderOptions): Promise<Loaded> {
+async function load(options: OpenAIProviderOptions): Promise<{ client: OpenAI; classes: SdkErrorClasses }> {
   const sdk = await import("openai");
   const client = new sdk.default({
     apiKey: options.apiKey || "none",
@@ -158,11 +154,7 @@ function readContextWindow(model: unknown): number | undefined {
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
-  let loading: Promise<Loaded> | undefined;
-  const sdk = () => {
-    loading ??= load(options);
-    return loading;
-  };
+  const sdk = lazy(() => load(options));
   const context = (classes: SdkErrorClasses, signal?: AbortSignal): ClassifyContext => ({
     provider: options.id,
     name: options.name ?? options.id,
