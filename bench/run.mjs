@@ -2,9 +2,10 @@
 import { apiBench } from "./api.mjs";
 import { coldStart } from "./cold-start.mjs";
 import { loopOverhead } from "./loop-overhead.mjs";
+import { startUp } from "./start-up.mjs";
 
 const only = process.argv[2];
-const suites = { "cold-start": () => coldStart(), loop: () => loopOverhead(), api: () => apiBench() };
+const suites = { "cold-start": () => coldStart(), "start-up": () => startUp(), loop: () => loopOverhead(), api: () => apiBench() };
 const extra = await import("./channels.mjs").then((m) => ({ channels: () => m.channelBench() })).catch(() => ({}));
 Object.assign(suites, extra);
 

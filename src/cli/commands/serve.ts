@@ -4,8 +4,8 @@ import type { ParsedArgs } from "../args.js";
 /** `openkoi serve`: the hub in the foreground, logs on stderr, graceful shutdown on SIGINT/SIGTERM. */
 export async function run(_args: ParsedArgs): Promise<number> {
   const hub = await createHub({ defaultLogLevel: "info" });
-  const { startDigestScheduler } = await import("../../digest/index.js");
-  const digest = await startDigestScheduler(hub);
+  // The digest's modules load only when it is on: start-up pays for nothing it does not use.
+  const digest = hub.config.digest.enabled ? await (await import("../../digest/index.js")).startDigestScheduler(hub) : undefined;
   const { startServer } = await import("../../server/serve.js");
   const server = await startServer(hub, { wireChannels: hub.wireChannels }).catch(async (error: unknown) => {
     // Not listening: close what is open (digest timer, store, its checkpoint worker) so the process exits now.
