@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { closestCommand } from "./command-words.js";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -31,13 +32,14 @@ const BOOLEAN_FLAGS: Record<string, string> = {
   "--costs": "costs",
   "--live": "live",
   "--verbose": "verbose",
-  "--json": "json",
   "--preview": "preview",
   "--send": "send",
-  "--apply": "apply",
   "--force": "force",
   "--html": "html",
 };
+
+/** Every flag spelling the parser accepts (the help must name each one). */
+export const FLAG_SPELLINGS: readonly string[] = [...Object.keys(VALUE_FLAGS), ...Object.keys(BOOLEAN_FLAGS)];
 
 /** A small argv parser: no dependency, so `openkoi --version` loads nothing. */
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -58,7 +60,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     } else if (BOOLEAN_FLAGS[name]) {
       flags[BOOLEAN_FLAGS[name] as string] = true;
     } else if (arg.startsWith("-") && arg.length > 1) {
-      throw new UsageError(`Unknown option ${arg}. Run openkoi --help.`);
+      const near = name.startsWith("--") ? closestCommand(name, FLAG_SPELLINGS) : undefined;
+      throw new UsageError(`Unknown option ${name}.${near ? ` Did you mean ${near}?` : ""} Run openkoi --help.`);
     } else positionals.push(arg);
   }
   return { positionals, flags };

@@ -14,8 +14,8 @@ import { type RetryOptions, withRetry } from "./retry.js";
 
 export { CATALOG, type CatalogEntry } from "./catalog.js";
 export { saveCredential } from "./credentials.js";
-export { priceUsage } from "./pricing.js";
 export type { ModelChoice } from "./models.js";
+export { priceUsage } from "./pricing.js";
 export type { RetryInfo, RetryOptions } from "./retry.js";
 
 export interface AvailableProvider {

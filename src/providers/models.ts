@@ -147,7 +147,7 @@ function notFoundAnywhere(name: string, listings: readonly Listing[], source: Mo
     name,
     everything.map((item) => item.model),
   ).flatMap((model) => everything.filter((item) => item.model === model));
-  const suggestions = [...new Set(picked.map((item) => `${item.provider}/${item.model}`))].slice(0, 5);
+  const suggestions = [...new Set(picked.map((item) => formatModelRef(item)))].slice(0, 5);
   const family = CATALOG.find((entry) => ownsFamily(entry.id, name))?.id;
   const locked = new Set([...picked.map((item) => item.provider), ...(family ? [family] : [])].filter((id) => elsewhere.some((e) => e.provider === id)));
   const names = source.providers.map((provider) => provider.name).join(", ");

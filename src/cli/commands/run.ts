@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../../core/errors.js";
+import type { TaskEventBody } from "../../core/events.js";
+import { formatModelRef } from "../../core/model.js";
 import { redactRequest } from "../../core/redact.js";
 import type { TaskRequest } from "../../core/task.js";
 import { createHub } from "../../hub.js";
 import { numberFlag, type ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 import { createProgressSink } from "../progress.js";
 
 async function readStdin(): Promise<string> {
@@ -33,6 +36,12 @@ async function taskText(args: ParsedArgs): Promise<string> {
   return ask("What should openkoi do? ");
 }
 
+function failureLine(result: TaskEventBody): string {
+  if (result.type === "task.failed") return `failed: ${result.message}`;
+  if (result.type === "task.cancelled" || result.type === "task.interrupted") return `cancelled: ${result.reason}`;
+  return `ended with ${result.type}`;
+}
+
 export async function run(args: ParsedArgs): Promise<number> {
   const description = await taskText(args);
   if (!description) throw new UsageError('No task given. Usage: openkoi "describe the task" (or pipe it on stdin). See openkoi --help.');
@@ -43,14 +52,15 @@ export async function run(args: ParsedArgs): Promise<number> {
   try {
     const sandbox = await hub.sandbox.decide("cli");
     if (sandbox.kind === "direct" && sandbox.note && !quiet) process.stderr.write(`openkoi: ${sandbox.note}\n`);
-    const model = await hub.providers.resolveModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
+    const choice = await hub.providers.chooseModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
+    if (choice.note && !quiet) process.stderr.write(`openkoi: ${choice.note}\n`);
     const request: TaskRequest = {
       id: randomUUID(),
       description,
       options: {
         maxIterations: maxIterations ?? hub.config.iteration.max_iterations,
         qualityThreshold: quality ?? hub.config.iteration.quality_threshold,
-        model: `${model.provider}/${model.model}`,
+        model: formatModelRef(choice.ref),
       },
       origin: { kind: "cli", user: process.env.USER },
       workspace: process.cwd(),
@@ -66,9 +76,11 @@ export async function run(args: ParsedArgs): Promise<number> {
     process.off("SIGTERM", onSignal);
     if (result.type === "task.completed") {
       if (result.output) process.stdout.write(`${result.output}\n`);
-      return result.passed ? 0 : 3;
+      return result.passed ? EXIT.ok : EXIT.belowThreshold;
     }
-    return 1;
+    // Quiet keeps progress off stderr, not the one line that says why nothing came out.
+    if (quiet) process.stderr.write(`openkoi: ${failureLine(result)}\n`);
+    return EXIT.failed;
   } finally {
     hub.close();
   }
