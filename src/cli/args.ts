@@ -52,13 +52,15 @@ export function parseArgs(argv: string[]): ParsedArgs {
       break;
     }
     const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const valueFlag = VALUE_FLAGS[name];
+    // Own keys only: a word such as "constructor" is not a flag.
+    const valueFlag = Object.hasOwn(VALUE_FLAGS, name) ? VALUE_FLAGS[name] : undefined;
+    const booleanFlag = Object.hasOwn(BOOLEAN_FLAGS, name) ? BOOLEAN_FLAGS[name] : undefined;
     if (valueFlag) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       flags[valueFlag] = value;
-    } else if (BOOLEAN_FLAGS[name]) {
-      flags[BOOLEAN_FLAGS[name] as string] = true;
+    } else if (booleanFlag) {
+      flags[booleanFlag] = true;
     } else if (arg.startsWith("-") && arg.length > 1) {
       const near = name.startsWith("--") ? closestCommand(name, FLAG_SPELLINGS) : undefined;
       throw new UsageError(`Unknown option ${name}.${near ? ` Did you mean ${near}?` : ""} Run openkoi --help.`);

@@ -15,3 +15,8 @@ const WORDS: Record<Decision, string> = {
 export function decisionWords(decision: Decision): string {
   return WORDS[decision];
 }
+
+/** For state files, whose last decision may also be "pending", "cancelled" or an error code: known decisions in words, the rest as they are. */
+export function describeDecision(value: string): string {
+  return Object.hasOwn(WORDS, value) ? WORDS[value as Decision] : value;
+}

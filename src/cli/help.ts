@@ -89,7 +89,7 @@ export const COMMANDS_HELP: CommandHelp[] = [
   {
     name: "export",
     usage: ["openkoi export [--since DATE] [-o FILE]"],
-    summary: "every task with iterations, findings and costs, as JSON",
+    summary: "every task with iterations, findings and costs, as JSON (on stdout, or -o/--output a file, mode 0600)",
     flags: [
       ["--since DATE", "only tasks created since this date (e.g. 2026-11-01)"],
       ["-o, --output FILE", "write to this file (mode 0600) instead of stdout"],

@@ -58,7 +58,7 @@ describe("progress on a terminal and off it", () => {
     const { code, screen } = await runHeld({ NO_COLOR: "1" });
     expect(code).toBe(0);
     expect(screen).not.toMatch(new RegExp(`${ESC}\\[\\d+m`));
-    expect(screen).toMatch(/\r\u001b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] planning · \d+\.\ds/);
+    expect(screen).toMatch(new RegExp(`\\r${ESC}\\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] planning · \\d+\\.\\ds`));
     expect(screen).toContain("✓ Done. 1 iteration. 1 file changed. Score 0.90.");
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { colourEnabled, stripAnsi } from "../../src/cli/ansi.js";
+import { renderLive } from "../../src/cli/live.js";
 import { createSpinner, type Ticker } from "../../src/cli/spinner.js";
+import type { CurrentTaskState } from "../../src/state/files.js";
 
 function manualTicker() {
   const ticks: Array<() => void> = [];
@@ -11,7 +13,13 @@ function manualTicker() {
       return () => void cancelled++;
     },
   };
-  return { ticker, tick: () => ticks.forEach((t) => t()), cancelled: () => cancelled };
+  return {
+    ticker,
+    tick: () => {
+      for (const t of ticks) t();
+    },
+    cancelled: () => cancelled,
+  };
 }
 
 describe("spinner", () => {
@@ -43,5 +51,31 @@ describe("spinner", () => {
     expect(colourEnabled({ isTTY: true }, { TERM: "dumb" })).toBe(false);
     expect(colourEnabled({ isTTY: false }, {})).toBe(false);
     expect(stripAnsi("\u001b[32m✓\u001b[39m")).toBe("✓");
+  });
+});
+
+describe("status --live", () => {
+  it("names the last decision in words, not the loop's identifiers", () => {
+    const state: CurrentTaskState = {
+      task_id: "0123456789",
+      description: "Write a.txt",
+      status: "completed",
+      phase: "complete",
+      iteration: 3,
+      max_iterations: 3,
+      current_score: 0.6,
+      best_score: 0.62,
+      cost_usd: 0.01,
+      tokens_used: 100,
+      started_at: "2026-01-01T00:00:00Z",
+      elapsed_secs: 4,
+      last_decision: "accept_best",
+      tool_calls: [],
+      updated_at: "2026-01-01T00:00:04Z",
+    };
+    const screen = renderLive(state, [], "state file");
+    expect(screen).toContain("Decision: no attempt reached the threshold in the iterations allowed; the best one is kept");
+    expect(screen).not.toContain("accept_best");
+    expect(renderLive({ ...state, last_decision: "pending" }, [], "state file")).toContain("Decision: pending");
   });
 });
