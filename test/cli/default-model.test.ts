@@ -44,6 +44,16 @@ describe("the default model is one the endpoint lists", () => {
     expect(named.stdout).toContain("fix: set [models].executor (or -m) to a model an available provider lists");
   });
 
+  it("doctor does not pass a model it could not check (the endpoint does not answer)", async () => {
+    const closed = await startOpenAIFake();
+    await closed.close();
+    const result = await runCli(["doctor"], { env: { ...env, OPENAI_BASE_URL: closed.baseURL } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "[FAIL] models: executor openai/gpt-4.1 · evaluator openai/gpt-4.1 · planner openai/gpt-4.1 · small openai/gpt-4o-mini: not checked, openai did not list its models",
+    );
+  });
+
   it("-m openai/fake-larg is prefix-matched, and says so on stderr (not with --quiet)", async () => {
     const result = await runCli(["Say ok", "-m", "openai/fake-larg"], { env, cwd: tempDir("ws") });
     expect(result.code).toBe(0);

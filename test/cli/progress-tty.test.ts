@@ -25,17 +25,22 @@ describe("progress on a terminal and off it", () => {
     fake.respondWith(loopScript({ execute: writes("a.txt"), judge: scores(9) }));
     let release: () => void = () => {};
     fake.setGate(new Promise<void>((resolve) => (release = resolve)));
-    const result = await runInPty(["Write a.txt", "-m", "openai/gpt-4.1"], {
-      env: { ...env, ...extraEnv },
-      cwd: tempDir("ws"),
-      onOutput: (screen) => {
-        if (new Set(screen.match(FRAMES)).size >= 2) {
-          fake.setGate(undefined);
-          release();
-        }
-      },
-    });
-    return result;
+    const open = () => {
+      fake.setGate(undefined);
+      release();
+    };
+    try {
+      return await runInPty(["Write a.txt", "-m", "openai/gpt-4.1"], {
+        env: { ...env, ...extraEnv },
+        cwd: tempDir("ws"),
+        timeoutMs: 15_000,
+        onOutput: (screen) => {
+          if (new Set(screen.match(FRAMES)).size >= 2) open();
+        },
+      });
+    } finally {
+      open(); // a run that never showed a spinner must not leave the fake holding later tests
+    }
   }
 
   it("on a TTY: a spinner that says what is happening and the elapsed time, then coloured results", async () => {

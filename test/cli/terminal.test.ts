@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { colourEnabled, stripAnsi } from "../../src/cli/ansi.js";
+import { colourEnabled, createPaint, stripAnsi } from "../../src/cli/ansi.js";
 import { renderLive } from "../../src/cli/live.js";
+import { formatProgress } from "../../src/cli/progress.js";
 import { createSpinner, type Ticker } from "../../src/cli/spinner.js";
 import type { CurrentTaskState } from "../../src/state/files.js";
 
@@ -77,5 +78,21 @@ describe("status --live", () => {
     expect(screen).toContain("Decision: no attempt reached the threshold in the iterations allowed; the best one is kept");
     expect(screen).not.toContain("accept_best");
     expect(renderLive({ ...state, last_decision: "pending" }, [], "state file")).toContain("Decision: pending");
+  });
+});
+
+describe("score colours", () => {
+  const view = { paint: createPaint(true), threshold: 0.8, evaluated: true };
+  const evalDone = (score: number) =>
+    formatProgress(
+      { type: "eval.done", iteration: 1, score, dimensions: [], findings: [], evaluator: "general", incremental: false, taskId: "t", seq: 1, at: "" },
+      view,
+    );
+
+  it("green at or above the threshold, yellow within 0.2 below it, red further down", () => {
+    expect(evalDone(0.8)).toContain("\u001b[32m0.80\u001b[39m");
+    expect(evalDone(0.65)).toContain("\u001b[33m0.65\u001b[39m");
+    expect(evalDone(0.55)).toContain("\u001b[31m0.55\u001b[39m");
+    expect(stripAnsi(evalDone(0.55) ?? "")).toBe("[EVAL]  → score 0.55");
   });
 });
