@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { closestCommand } from "./command-words.js";
 
 export interface ParsedArgs {
   positionals: string[];
@@ -31,13 +32,14 @@ const BOOLEAN_FLAGS: Record<string, string> = {
   "--costs": "costs",
   "--live": "live",
   "--verbose": "verbose",
-  "--json": "json",
   "--preview": "preview",
   "--send": "send",
-  "--apply": "apply",
   "--force": "force",
   "--html": "html",
 };
+
+/** Every flag spelling the parser accepts (the help must name each one). */
+export const FLAG_SPELLINGS: readonly string[] = [...Object.keys(VALUE_FLAGS), ...Object.keys(BOOLEAN_FLAGS)];
 
 /** A small argv parser: no dependency, so `openkoi --version` loads nothing. */
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -50,15 +52,18 @@ export function parseArgs(argv: string[]): ParsedArgs {
       break;
     }
     const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const valueFlag = VALUE_FLAGS[name];
+    // Own keys only: a word such as "constructor" is not a flag.
+    const valueFlag = Object.hasOwn(VALUE_FLAGS, name) ? VALUE_FLAGS[name] : undefined;
+    const booleanFlag = Object.hasOwn(BOOLEAN_FLAGS, name) ? BOOLEAN_FLAGS[name] : undefined;
     if (valueFlag) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       flags[valueFlag] = value;
-    } else if (BOOLEAN_FLAGS[name]) {
-      flags[BOOLEAN_FLAGS[name] as string] = true;
+    } else if (booleanFlag) {
+      flags[booleanFlag] = true;
     } else if (arg.startsWith("-") && arg.length > 1) {
-      throw new UsageError(`Unknown option ${arg}. Run openkoi --help.`);
+      const near = name.startsWith("--") ? closestCommand(name, FLAG_SPELLINGS) : undefined;
+      throw new UsageError(`Unknown option ${name}.${near ? ` Did you mean ${near}?` : ""} Run openkoi --help.`);
     } else positionals.push(arg);
   }
   return { positionals, flags };

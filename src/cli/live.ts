@@ -1,5 +1,7 @@
 import type { Paths } from "../config/paths.js";
 import { type CurrentTaskState, readCurrentTask, readHistory } from "../state/files.js";
+import { describeDecision } from "./decision-words.js";
+import { EXIT } from "./exit.js";
 import { thousands } from "./format.js";
 
 export function progressBar(done: number, total: number, width = 30): string {
@@ -22,7 +24,7 @@ export function renderLive(
       `Progress: ${progressBar(state.iteration, state.max_iterations)}`,
       `Score:    ${state.current_score.toFixed(2)} (best ${state.best_score.toFixed(2)})`,
       `Cost:     $${state.cost_usd.toFixed(4)}   Tokens: ${thousands(state.tokens_used)}   Elapsed: ${state.elapsed_secs}s`,
-      `Decision: ${state.last_decision}`,
+      `Decision: ${describeDecision(state.last_decision)}`,
       `Tools:    ${state.tool_calls.slice(-8).join(", ") || "–"}`,
     );
   }
@@ -62,5 +64,5 @@ export async function watchLive(paths: Paths, options: { apiUrl?: string; token?
   }
   process.off("SIGINT", stop);
   process.stdout.write("Live status stopped.\n");
-  return 0;
+  return EXIT.ok;
 }

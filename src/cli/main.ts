@@ -4,11 +4,12 @@
  * `openkoi --version` loads no SDK, no zod and no database.
  */
 import { ConfigError, UsageError } from "../core/errors.js";
-import { parseArgs } from "./args.js";
+import { type ParsedArgs, parseArgs } from "./args.js";
+import { EXIT } from "./exit.js";
 
-export const EXIT = { passed: 0, failed: 1, usage: 2, belowThreshold: 3 } as const;
+type Command = { run(args: ParsedArgs): Promise<number> };
 
-const COMMANDS: Record<string, () => Promise<{ run(args: ReturnType<typeof parseArgs>): Promise<number> }>> = {
+const COMMANDS: Record<string, () => Promise<Command>> = {
   run: () => import("./commands/run.js"),
   status: () => import("./commands/status.js"),
   doctor: () => import("./commands/doctor.js"),
@@ -21,53 +22,51 @@ const COMMANDS: Record<string, () => Promise<{ run(args: ReturnType<typeof parse
   digest: () => import("./commands/digest.js"),
 };
 
-const HELP = `openkoi — an AI agent that reviews its own work (plan → execute → evaluate → refine)
+const commandNames = () => [...Object.keys(COMMANDS), "help"];
 
-Usage:
-  openkoi "task" [options]      run a task in the current directory
-  openkoi run "task"            the same, for task texts that look like a command
-  openkoi chat                  interactive session (each line is a task)
-  openkoi status [--costs] [--live]
-  openkoi doctor                check node, config, data dir, database, providers
-  openkoi serve                 run the hub (REST API, channels) on 127.0.0.1:9742
-  openkoi daemon start|stop|status
-  openkoi connect <provider>    check and save an API key (~/.openkoi/credentials, mode 0600); connect remove <provider>
-  openkoi export [--since DATE] [-o file]   every task (iterations, findings, usage) as JSON
-  openkoi setup <channel> [--url https://hub.example.com]   platform-side setup for slack|discord|teams|telegram|github
-  openkoi digest --preview|--send   print the email digest ([digest] in config), or email it now
+async function printHelp(name: string | undefined): Promise<number> {
+  const { commandHelp, formatCommandHelp, globalHelp } = await import("./help.js");
+  if (name === undefined) {
+    process.stdout.write(globalHelp());
+    return EXIT.ok;
+  }
+  const command = commandHelp(name);
+  if (command) {
+    process.stdout.write(formatCommandHelp(command));
+    return EXIT.ok;
+  }
+  const { closestCommand } = await import("./command-words.js");
+  const near = closestCommand(name, commandNames());
+  throw new UsageError(`openkoi help: no command "${name}".${near ? ` Did you mean "${near}"?` : ""} Commands: ${commandNames().join(", ")}`);
+}
 
-Options:
-  -i, --iterate N       max iterations, 0–20 (default 3; 0 = execute once, no evaluation)
-  -q, --quality X       quality threshold 0–1 (default 0.8)
-  -m, --model P/M       model as provider/model (or a bare model name)
-      --config FILE     use this config.toml (same as OPENKOI_CONFIG)
-      --stdin           read the task from standard input
-      --quiet           only the final result on stdout, nothing on stderr
-  -V, --version         print the version
-  -h, --help            this help
-
-Exit codes: 0 threshold reached · 3 finished below the threshold · 1 failed or cancelled · 2 usage or configuration error
-Environment: OPENKOI_HOME, OPENKOI_CONFIG, OPENKOI_DATA, OPENKOI_MODEL, OPENKOI_LOG_LEVEL, provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY, …)
-`;
+/** The command the words name, or the task they are; words that only look like a command are refused (exit 2). */
+async function dispatch(args: ParsedArgs): Promise<number> {
+  const first = args.positionals[0];
+  if (first === "help") return printHelp(args.positionals[1]);
+  const load = first !== undefined && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (load && first !== undefined) {
+    args.positionals.shift();
+    if (args.flags.help) return printHelp(first);
+    return (await load()).run(args);
+  }
+  if (args.flags.help) return printHelp(undefined);
+  const { commandLikeWords } = await import("./command-words.js");
+  const refusal = commandLikeWords(args.positionals, commandNames(), args.flags.stdin === true);
+  if (refusal) throw new UsageError(refusal);
+  return (await COMMANDS.run?.())?.run(args) ?? EXIT.usage;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.flags.version) {
     const { packageVersion } = await import("../core/version.js");
     process.stdout.write(`openkoi ${packageVersion()}\n`);
-    return 0;
-  }
-  if (args.flags.help) {
-    process.stdout.write(HELP);
-    return 0;
+    return EXIT.ok;
   }
   // `--config FILE` is the flag form of OPENKOI_CONFIG, which every command reads through resolvePaths().
   if (typeof args.flags.config === "string") process.env.OPENKOI_CONFIG = args.flags.config;
-  const first = args.positionals[0];
-  const load = first !== undefined ? COMMANDS[first] : undefined;
-  if (load) args.positionals.shift();
-  const command = await (load ?? COMMANDS.run)?.();
-  return command ? command.run(args) : EXIT.usage;
+  return dispatch(args);
 }
 
 function report(error: unknown): number {

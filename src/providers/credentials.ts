@@ -19,6 +19,8 @@ export interface DiscoveredProvider {
   /** Where to fix a rejected key, for 401 messages. */
   keyHint: string;
   defaultModel?: string;
+  /** `[providers.<id>].default_model` when the user set one (checked against the list like a named model). */
+  configuredModel?: string;
   smallModel?: string;
   defaultHeaders?: Record<string, string>;
   /** Installed models seen by a probe (Ollama). */
@@ -116,6 +118,7 @@ function builtIn(entry: CatalogEntry, options: DiscoverOptions): DiscoveredProvi
     baseURL: settings?.base_url ?? (envBase || entry.baseURL),
     ...key,
     defaultModel: settings?.default_model ?? entry.defaultModel,
+    ...(settings?.default_model ? { configuredModel: settings.default_model } : {}),
     ...(entry.smallModel ? { smallModel: entry.smallModel } : {}),
     ...(entry.defaultHeaders ? { defaultHeaders: entry.defaultHeaders } : {}),
   };
@@ -161,6 +164,7 @@ async function discoverOllama(options: DiscoverOptions): Promise<DiscoveredProvi
     source: "probe",
     keyHint: "the Ollama server (it needs no key)",
     defaultModel: settings?.default_model ?? bestOllamaModel(models),
+    ...(settings?.default_model ? { configuredModel: settings.default_model } : {}),
     probedModels: models,
   };
 }
@@ -178,7 +182,7 @@ function custom(id: string, settings: ProviderConfig, options: DiscoverOptions):
     kind: settings.kind,
     baseURL: settings.base_url,
     ...(key ?? { apiKey: "", source: "config", keyHint: `providers.${id}.api_key in config.toml` }),
-    ...(settings.default_model ? { defaultModel: settings.default_model } : {}),
+    ...(settings.default_model ? { defaultModel: settings.default_model, configuredModel: settings.default_model } : {}),
   };
 }
 

@@ -7,13 +7,14 @@ import { createAnthropicProvider } from "./anthropic.js";
 import { allKeyVariables, CATALOG, catalogEntry } from "./catalog.js";
 import { credentialFile, type DiscoveredProvider, discoverProviders, ollamaRoot } from "./credentials.js";
 import { createModelCache } from "./model-cache.js";
-import { type ModelSource, resolveModel } from "./models.js";
+import { chooseModel, listedDefault, type ModelChoice, type ModelSource } from "./models.js";
 import { createOpenAIProvider } from "./openai.js";
 import { priceUsage } from "./pricing.js";
 import { type RetryOptions, withRetry } from "./retry.js";
 
 export { CATALOG, type CatalogEntry } from "./catalog.js";
 export { saveCredential } from "./credentials.js";
+export type { ModelChoice } from "./models.js";
 export { priceUsage } from "./pricing.js";
 export type { RetryInfo, RetryOptions } from "./retry.js";
 
@@ -30,7 +31,9 @@ export interface ProviderRegistry {
   get(id: string): Promise<ModelProvider>;
   /** Resolve `-m`/config/defaults into a ModelRef. */
   resolveModel(spec?: string): Promise<ModelRef>;
-  /** executor/evaluator/planner from [models] (falling back to the executor); small = [models].small_model, else the catalogue's small model for the executor's provider, else the executor. */
+  /** The same, with whether the provider's list confirmed the id and a note when the name was rewritten (a prefix, a snapshot). */
+  chooseModel(spec?: string): Promise<ModelChoice>;
+  /** executor/evaluator/planner from [models] (falling back to the executor); small = [models].small_model, else the catalogue's small model for the executor's provider when it lists it, else the executor. */
   resolveRoles(executor: ModelRef): Promise<{ executor: ModelRef; evaluator: ModelRef; planner: ModelRef; small: ModelRef }>;
   price(ref: ModelRef, usage: Usage): { costUsd: number; priced: boolean };
 }
@@ -136,7 +139,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     missingCredentials: (id) => missingCredentials(id, options, env),
     noCredentials: () => noCredentials(options),
   };
-  const resolve = async (spec?: string) => resolveModel(spec ?? options.config.models.executor, { ...source, providers: await pool.discover() });
+  const choose = async (spec?: string) => chooseModel(spec ?? options.config.models.executor, { ...source, providers: await pool.discover() });
+  const resolve = async (spec?: string) => (await choose(spec)).ref;
 
   return {
     available: async () => (await pool.discover()).map(({ id, source: from, baseURL }) => ({ id, source: from, baseURL })),
@@ -149,10 +153,12 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       return created;
     },
     resolveModel: resolve,
+    chooseModel: choose,
     async resolveRoles(executor) {
       const { evaluator, planner, small_model: small } = options.config.models;
       const found = (await pool.discover()).find((provider) => provider.id === executor.provider);
-      const smallDefault = found?.smallModel ? { provider: executor.provider, model: found.smallModel } : executor;
+      const catalogueSmall = found?.smallModel ? await listedDefault({ provider: executor.provider, model: found.smallModel }, source) : undefined;
+      const smallDefault = catalogueSmall ?? executor;
       return {
         executor,
         evaluator: evaluator ? await resolve(evaluator) : executor,

@@ -97,3 +97,8 @@ export function priceUsage(provider: string, model: string, usage: Usage): { cos
   const costUsd = (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
   return { costUsd, priced: true };
 }
+
+/** The vendor model names priced here: a list of models that exist, for "did you mean" across providers without credentials. */
+export function knownModelNames(): string[] {
+  return Object.keys(SHARED);
+}

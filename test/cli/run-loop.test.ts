@@ -157,7 +157,7 @@ describe("CLI usage and configuration errors", () => {
   });
 
   it("rejects a bad flag value with exit 2", async () => {
-    const result = await runCli(["task", "--quality", "2"], { env: cleanEnv({}), cwd: tempDir("ws") });
+    const result = await runCli(["do the task", "--quality", "2"], { env: cleanEnv({}), cwd: tempDir("ws") });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--quality must be a number from 0 to 1");
   });

@@ -82,7 +82,30 @@ describe("resolveModel: provider/model", () => {
   });
 });
 
+describe("chooseModel: notes when the name was rewritten", () => {
+  it("a prefix, a snapshot or another case is said; an exact name is not", async () => {
+    const providers = registry(keys);
+    expect(await providers.chooseModel("openai/gpt-4.1-na")).toEqual({
+      ref: { provider: "openai", model: "gpt-4.1-nano" },
+      verified: true,
+      note: "model 'openai/gpt-4.1-na' resolved to openai/gpt-4.1-nano (the only model whose name starts with 'gpt-4.1-na')",
+    });
+    expect((await providers.chooseModel("claude-sonnet-4")).note).toBe(
+      "model 'claude-sonnet-4' resolved to anthropic/claude-sonnet-4-20250514 (its newest dated snapshot)",
+    );
+    expect((await providers.chooseModel("openai/GPT-4O")).note).toContain("(the same name in another case)");
+    expect(await providers.chooseModel("openai/gpt-4o")).toEqual({ ref: { provider: "openai", model: "gpt-4o" }, verified: true });
+    expect(await providers.chooseModel("gpt-4o")).toEqual({ ref: { provider: "openai", model: "gpt-4o" }, verified: true });
+  });
+});
+
 describe("resolveModel: a bare name", () => {
+  it("a typo of a model of a provider without credentials: suggestions from every provider's list, and the key to set", async () => {
+    const message = await configError(registry({ OPENAI_API_KEY: "k" }).resolveModel("claude-sonet-4"));
+    expect(message).toMatch(/^Model 'claude-sonet-4' not found in any available provider \(OpenAI\)\. Did you mean: anthropic\/claude-sonnet-4/);
+    expect(message).toContain("No credentials for Anthropic: set ANTHROPIC_API_KEY");
+  });
+
   it("finds the provider that serves it, whatever the priority", async () => {
     expect(await registry(keys).resolveModel("gpt-4o-mini")).toEqual({ provider: "openai", model: "gpt-4o-mini" });
   });
@@ -113,6 +136,36 @@ describe("resolveModel: defaults", () => {
   it("no model named → the best available provider's default model", async () => {
     expect(await registry(keys).resolveModel()).toEqual({ provider: "anthropic", model: "claude-sonnet-4-6" });
     expect(await registry({ OPENAI_API_KEY: "k", DEEPSEEK_API_KEY: "d" }).resolveModel()).toEqual({ provider: "openai", model: "gpt-4.1" });
+  });
+
+  it("the endpoint lists neither default: the original's priority list, then the provider's own list", async () => {
+    openai.setModels(["fake-large", "fake-small"]);
+    try {
+      const only = registry({ OPENAI_API_KEY: "k" });
+      expect(await only.chooseModel()).toEqual({ ref: { provider: "openai", model: "fake-large" }, verified: true });
+      // `-m gpt-4.1` is the catalogue's default, but this endpoint does not serve it: not accepted.
+      expect(await configError(only.resolveModel("gpt-4.1"))).toMatch(/^Model 'gpt-4\.1' not found/);
+      rmSync(paths.cacheDir, { recursive: true, force: true }); // the listing is cached for an hour
+      openai.setModels(["text-embedding-3-small", "fake-large", "gpt-4o", "llama-3.3-70b-versatile"]);
+      expect(await registry({ OPENAI_API_KEY: "k" }).resolveModel()).toEqual({ provider: "openai", model: "gpt-4o" });
+      rmSync(paths.cacheDir, { recursive: true, force: true });
+      openai.setModels(["text-embedding-3-small", "whisper-1", "fake-chat"]);
+      expect(await registry({ OPENAI_API_KEY: "k" }).resolveModel()).toEqual({ provider: "openai", model: "fake-chat" });
+    } finally {
+      openai.setModels(["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o3", "o4-mini"]);
+    }
+  });
+
+  it("a configured default_model is checked against the list like a named model", async () => {
+    const wrong = registry({ OPENAI_API_KEY: "k" }, { providers: { openai: { base_url: openai.baseURL, default_model: "gpt-4.1-mnii" } } });
+    expect(await configError(wrong.resolveModel())).toMatch(/^providers\.openai\.default_model: Model 'gpt-4\.1-mnii' not found .*Did you mean: gpt-4\.1-mini/);
+    const right = registry({ OPENAI_API_KEY: "k" }, { providers: { openai: { base_url: openai.baseURL, default_model: "o3" } } });
+    expect(await right.resolveModel()).toEqual({ provider: "openai", model: "o3" });
+  });
+
+  it("offline, the catalogue default is used unverified", async () => {
+    const offline = registry({ OPENAI_API_KEY: "k" }, { providers: { openai: { base_url: closed.baseURL } } });
+    expect(await offline.chooseModel()).toEqual({ ref: { provider: "openai", model: "gpt-4.1" }, verified: false });
   });
 
   it("[models].executor is the default when set", async () => {

@@ -82,15 +82,26 @@ describe("createProviderRegistry", () => {
     expect(ollama.requests.at(-1)?.path).toBe("/v1/chat/completions");
   });
 
-  it("resolveRoles: [models] roles, falling back to the executor; small from the catalogue", async () => {
+  it("resolveRoles: [models] roles, falling back to the executor; small from the catalogue, as the provider lists it", async () => {
     const providers = registry({ ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" }, { models: { evaluator: "openai/gpt-4.1-mini" } });
     const executor = await providers.resolveModel();
     expect(await providers.resolveRoles(executor)).toEqual({
       executor: { provider: "anthropic", model: "claude-sonnet-4-6" },
       evaluator: { provider: "openai", model: "gpt-4.1-mini" },
       planner: { provider: "anthropic", model: "claude-sonnet-4-6" },
-      small: { provider: "anthropic", model: "claude-haiku-4-5" },
+      small: { provider: "anthropic", model: "claude-haiku-4-5-20251001" },
     });
+  });
+
+  it("resolveRoles: a catalogue small model the provider does not list falls back to the executor", async () => {
+    anthropic.setModels(["claude-sonnet-4-6"]);
+    try {
+      const providers = registry({ ANTHROPIC_API_KEY: "a" });
+      const executor = await providers.resolveModel();
+      expect((await providers.resolveRoles(executor)).small).toEqual({ provider: "anthropic", model: "claude-sonnet-4-6" });
+    } finally {
+      anthropic.setModels(["claude-sonnet-4-6", "claude-opus-4-6", "claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514", "claude-haiku-4-5-20251001"]);
+    }
   });
 
   it("resolveRoles: [models].small_model wins; a custom provider's small model is the executor", async () => {

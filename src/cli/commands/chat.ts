@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
+import { formatModelRef } from "../../core/model.js";
 import { redactRequest } from "../../core/redact.js";
 import type { TaskRequest } from "../../core/task.js";
 import { createHub } from "../../hub.js";
@@ -20,7 +21,7 @@ export async function run(args: ParsedArgs): Promise<number> {
   let history = "";
   const done: Array<{ text: string; score: number; costUsd: number }> = [];
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  process.stderr.write(`openkoi chat | ${model.provider}/${model.model} | ${HELP}\n\n`);
+  process.stderr.write(`openkoi chat | ${formatModelRef(model)} | ${HELP}\n\n`);
   const sandbox = await hub.sandbox.decide("cli");
   if (sandbox.kind === "direct" && sandbox.note) process.stderr.write(`openkoi: ${sandbox.note}\n`);
   try {
@@ -42,13 +43,13 @@ export async function run(args: ParsedArgs): Promise<number> {
         process.stderr.write(done.map((d, i) => `${i + 1}. ${d.text.slice(0, 57)} score ${d.score.toFixed(2)} $${d.costUsd.toFixed(4)}\n`).join(""));
       else if (cmd === "/status" || cmd === "/cost") {
         const cost = done.reduce((s, d) => s + d.costUsd, 0);
-        process.stderr.write(`${model.provider}/${model.model} · -i ${maxIterations} · quality ${quality} · ${done.length} task(s) · $${cost.toFixed(4)}\n`);
+        process.stderr.write(`${formatModelRef(model)} · -i ${maxIterations} · quality ${quality} · ${done.length} task(s) · $${cost.toFixed(4)}\n`);
       } else if (cmd?.startsWith("/")) process.stderr.write(`Unknown command: ${cmd}. Type /help for commands.\n`);
       else {
         const request: TaskRequest = {
           id: randomUUID(),
           description: line,
-          options: { maxIterations, qualityThreshold: quality, model: `${model.provider}/${model.model}` },
+          options: { maxIterations, qualityThreshold: quality, model: formatModelRef(model) },
           origin: { kind: "cli", user: process.env.USER },
           workspace: process.cwd(),
           history: history || undefined,

@@ -8,6 +8,7 @@ import { UsageError } from "../../core/errors.js";
 import { writeFileAtomic } from "../../core/fs.js";
 import { isProcessAlive } from "../../core/process.js";
 import type { ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 
 function readPid(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
@@ -42,12 +43,12 @@ export async function run(args: ParsedArgs): Promise<number> {
   };
   if (action === "status") {
     process.stdout.write(pid ? `running (pid ${pid}) — API ${url}/api/v1, log ${logFile}\n` : "stopped\n");
-    return pid ? 0 : 3;
+    return pid ? EXIT.ok : EXIT.notRunning;
   }
   if (action === "start") {
     if (pid) {
       process.stdout.write(`already running (pid ${pid}) — API ${url}/api/v1\n`);
-      return 0;
+      return EXIT.ok;
     }
     mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
     const log = openSync(logFile, "a", 0o600);
@@ -59,26 +60,26 @@ export async function run(args: ParsedArgs): Promise<number> {
     child.unref();
     if (!(await waitUntil(healthy, 15_000))) {
       process.stderr.write(`the daemon did not come up within 15 s; see ${logFile}\n`);
-      return 1;
+      return EXIT.failed;
     }
     process.stdout.write(`started (pid ${child.pid}) — API ${url}/api/v1, log ${logFile}\n`);
-    return 0;
+    return EXIT.ok;
   }
   if (action === "stop") {
     if (!pid) {
       rmSync(pidFile, { force: true });
       process.stdout.write("not running\n");
-      return 0;
+      return EXIT.ok;
     }
     process.kill(pid, "SIGTERM");
     const stopped = await waitUntil(() => !isProcessAlive(pid), (config.server.shutdown_grace_seconds + 10) * 1000);
     if (!stopped) {
       process.stderr.write(`pid ${pid} did not stop; kill it with: kill -9 ${pid}\n`);
-      return 1;
+      return EXIT.failed;
     }
     rmSync(pidFile, { force: true });
     process.stdout.write("stopped\n");
-    return 0;
+    return EXIT.ok;
   }
   throw new UsageError(`Unknown daemon action "${action}": use start, stop or status.`);
 }

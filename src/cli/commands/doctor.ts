@@ -4,7 +4,9 @@ import { loadConfig } from "../../config/load.js";
 import { resolvePaths } from "../../config/paths.js";
 import type { Config } from "../../config/schema.js";
 import { ConfigError, errorMessage } from "../../core/errors.js";
+import { formatModelRef } from "../../core/model.js";
 import type { ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 
 interface Check {
   name: string;
@@ -42,6 +44,28 @@ function dataDirCheck(dir: string): Check {
   }
 }
 
+type Registry = ReturnType<typeof import("../../providers/index.js").createProviderRegistry>;
+
+/** The model every task would use, resolved exactly as a run resolves it (no `-m`: the default), checked against the provider's list. */
+async function modelCheck(registry: Registry, config: Config): Promise<Check> {
+  try {
+    const choice = await registry.chooseModel(config.models.executor);
+    const roles = await registry.resolveRoles(choice.ref);
+    const detail = Object.entries(roles)
+      .map(([role, ref]) => `${role} ${formatModelRef(ref)}`)
+      .join(" · ");
+    if (choice.verified) return { name: "models", ok: true, detail: `${detail}${choice.note ? ` (${choice.note})` : ""}` };
+    return {
+      name: "models",
+      ok: false,
+      detail: `${detail}: not checked, ${choice.ref.provider} did not list its models`,
+      fix: `make ${choice.ref.provider} reachable (see its provider line), or name a model it serves in [models].executor`,
+    };
+  } catch (error) {
+    return { name: "models", ok: false, detail: errorMessage(error), fix: "set [models].executor (or -m) to a model an available provider lists" };
+  }
+}
+
 async function providerChecks(config: Config, paths: ReturnType<typeof resolvePaths>): Promise<Check[]> {
   const { createProviderRegistry } = await import("../../providers/index.js");
   const registry = createProviderRegistry({ config, paths, retry: { maxRetries: 0 } });
@@ -56,21 +80,7 @@ async function providerChecks(config: Config, paths: ReturnType<typeof resolvePa
       },
     ];
   }
-  const roles = await registry
-    .resolveModel(config.models.executor)
-    .then((executor) => registry.resolveRoles(executor))
-    .then(
-      (r): Check => ({
-        name: "models",
-        ok: true,
-        detail: Object.entries(r)
-          .map(([role, ref]) => `${role} ${ref.provider}/${ref.model}`)
-          .join(" · "),
-      }),
-    )
-    .catch(
-      (error: unknown): Check => ({ name: "models", ok: false, detail: errorMessage(error), fix: "set [models].executor to an available provider/model" }),
-    );
+  const roles = await modelCheck(registry, config);
   const providers = await Promise.all(
     available.map(async (p): Promise<Check> => {
       try {
@@ -202,5 +212,5 @@ export async function run(_args: ParsedArgs): Promise<number> {
     process.stdout.write(`${c.ok ? "[ok]  " : "[FAIL]"} ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`       fix: ${c.fix}\n`);
   }
-  return checks.every((c) => c.ok) ? 0 : 1;
+  return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed;
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../../core/errors.js";
+import type { TaskEventBody } from "../../core/events.js";
+import { formatModelRef } from "../../core/model.js";
 import { redactRequest } from "../../core/redact.js";
 import type { TaskRequest } from "../../core/task.js";
-import { createHub } from "../../hub.js";
+import { createHub, type Hub } from "../../hub.js";
 import { numberFlag, type ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 import { createProgressSink } from "../progress.js";
 
 async function readStdin(): Promise<string> {
@@ -33,42 +36,67 @@ async function taskText(args: ParsedArgs): Promise<string> {
   return ask("What should openkoi do? ");
 }
 
+function failureLine(result: TaskEventBody): string {
+  if (result.type === "task.failed") return `failed: ${result.message}`;
+  if (result.type === "task.cancelled" || result.type === "task.interrupted") return `cancelled: ${result.reason}`;
+  return `ended with ${result.type}`;
+}
+
+interface RunFlags {
+  maxIterations: number | undefined;
+  quality: number | undefined;
+  quiet: boolean;
+}
+
+async function buildRequest(args: ParsedArgs, hub: Hub, description: string, { maxIterations, quality, quiet }: RunFlags): Promise<TaskRequest> {
+  const choice = await hub.providers.chooseModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
+  if (choice.note && !quiet) process.stderr.write(`openkoi: ${choice.note}\n`);
+  return {
+    id: randomUUID(),
+    description,
+    options: {
+      maxIterations: maxIterations ?? hub.config.iteration.max_iterations,
+      qualityThreshold: quality ?? hub.config.iteration.quality_threshold,
+      model: formatModelRef(choice.ref),
+    },
+    origin: { kind: "cli", user: process.env.USER },
+    workspace: process.cwd(),
+  };
+}
+
+/** Runs the task until it ends; Ctrl-C (or SIGTERM) cancels it at the next model or tool boundary. */
+async function runInterruptibly(hub: Hub, request: TaskRequest, quiet: boolean): Promise<TaskEventBody> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted (Ctrl-C)"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await hub.runTask(request, quiet ? [] : [createProgressSink()], controller.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
 export async function run(args: ParsedArgs): Promise<number> {
   const description = await taskText(args);
   if (!description) throw new UsageError('No task given. Usage: openkoi "describe the task" (or pipe it on stdin). See openkoi --help.');
-  const maxIterations = numberFlag(args.flags, "iterate", 0, 20, true);
-  const quality = numberFlag(args.flags, "quality", 0, 1, false);
   const quiet = args.flags.quiet === true;
+  const flags: RunFlags = { maxIterations: numberFlag(args.flags, "iterate", 0, 20, true), quality: numberFlag(args.flags, "quality", 0, 1, false), quiet };
   const hub = await createHub();
   try {
     const sandbox = await hub.sandbox.decide("cli");
     if (sandbox.kind === "direct" && sandbox.note && !quiet) process.stderr.write(`openkoi: ${sandbox.note}\n`);
-    const model = await hub.providers.resolveModel(typeof args.flags.model === "string" ? args.flags.model : hub.config.models.executor);
-    const request: TaskRequest = {
-      id: randomUUID(),
-      description,
-      options: {
-        maxIterations: maxIterations ?? hub.config.iteration.max_iterations,
-        qualityThreshold: quality ?? hub.config.iteration.quality_threshold,
-        model: `${model.provider}/${model.model}`,
-      },
-      origin: { kind: "cli", user: process.env.USER },
-      workspace: process.cwd(),
-    };
+    const request = await buildRequest(args, hub, description, flags);
     hub.store.startTask(redactRequest(hub.redactor, request));
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error("interrupted (Ctrl-C)"));
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    const sinks = quiet ? [] : [createProgressSink()];
-    const result = await hub.runTask(request, sinks, controller.signal);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    const result = await runInterruptibly(hub, request, quiet);
     if (result.type === "task.completed") {
       if (result.output) process.stdout.write(`${result.output}\n`);
-      return result.passed ? 0 : 3;
+      return result.passed ? EXIT.ok : EXIT.belowThreshold;
     }
-    return 1;
+    // Quiet keeps progress off stderr, not the one line that says why nothing came out.
+    if (quiet) process.stderr.write(`openkoi: ${failureLine(result)}\n`);
+    return EXIT.failed;
   } finally {
     hub.close();
   }

@@ -1,5 +1,6 @@
 import { createHub } from "../../hub.js";
 import type { ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 
 /** `openkoi serve`: the hub in the foreground, logs on stderr, graceful shutdown on SIGINT/SIGTERM. */
 export async function run(_args: ParsedArgs): Promise<number> {
@@ -30,5 +31,5 @@ export async function run(_args: ParsedArgs): Promise<number> {
   await digest?.stop();
   hub.close();
   process.stderr.write("openkoi hub stopped\n");
-  return 0;
+  return EXIT.ok;
 }

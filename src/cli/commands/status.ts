@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { type Paths, resolvePaths } from "../../config/paths.js";
 import { readCurrentTask, readHistory } from "../../state/files.js";
 import type { ParsedArgs } from "../args.js";
+import { EXIT } from "../exit.js";
 import { thousands } from "../format.js";
 
 const money = (usd: number) => `$${usd.toFixed(4)}`;
@@ -84,5 +85,5 @@ export async function run(args: ParsedArgs): Promise<number> {
   }
   if (args.flags.costs || args.flags.verbose) lines.push(...(await databaseDetails(paths, args.flags.verbose === true)));
   process.stdout.write(`${lines.join("\n")}\n`);
-  return 0;
+  return EXIT.ok;
 }
