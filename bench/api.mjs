@@ -43,8 +43,9 @@ async function blackHole() {
   };
 }
 
-export async function startHub(channelsToml = "") {
-  const model = await blackHole();
+/** `openkoi serve` in a temp home; `modelUrl` (an OpenAI-compatible base URL) replaces the model that never answers. */
+export async function startHub(channelsToml = "", { modelUrl, env: extraEnv = {} } = {}) {
+  const model = modelUrl ? { url: modelUrl, close() {} } : await blackHole();
   const home = tempHome();
   mkdirSync(home, { recursive: true });
   const port = await freePort();
@@ -64,6 +65,7 @@ export async function startHub(channelsToml = "") {
     OPENAI_BASE_URL: model.url,
     OLLAMA_HOST: "http://127.0.0.1:9",
     NO_PROXY: "127.0.0.1,localhost",
+    ...extraEnv,
   };
   const child = startChild([CLI, "serve"], env);
   child.once("exit", () => model.close());

@@ -52,6 +52,13 @@ export async function waitHealthy(url, ms = 15000) {
   throw new Error(`${url} did not come up`);
 }
 
+/** A child process whose stderr is drained (a pipe nobody reads makes the child buffer every log line); `log()` is its tail. */
 export function startChild(args, env) {
-  return spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  let tail = "";
+  child.stderr.on("data", (chunk) => {
+    tail = (tail + chunk).slice(-4000);
+  });
+  child.log = () => tail;
+  return child;
 }

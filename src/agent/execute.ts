@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { withChildSignal } from "../core/abort.js";
 import { CancelledError, errorMessage } from "../core/errors.js";
 import type { ChatMessage, ToolCall, ToolSpec } from "../core/model.js";
 import { type Tool, ToolError, type ToolResult } from "../core/tool.js";
@@ -23,8 +24,20 @@ export function grantedTools(ctx: RunContext): Tool[] {
   return grants ? ctx.deps.tools.filter((t) => grants.includes(t.class)) : ctx.deps.tools;
 }
 
+/** Each schema's JSON Schema, built once: the specs are sent with every model call of every task. */
+const jsonSchemas = new WeakMap<Tool["schema"], Record<string, unknown>>();
+
+function jsonSchemaOf(schema: Tool["schema"]): Record<string, unknown> {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
+
 export function toolSpecs(tools: Tool[]): ToolSpec[] {
-  return tools.map((t) => ({ name: t.name, description: t.description, parameters: z.toJSONSchema(t.schema, { io: "input" }) as Record<string, unknown> }));
+  return tools.map((t) => ({ name: t.name, description: t.description, parameters: jsonSchemaOf(t.schema) }));
 }
 
 async function runTool(ctx: RunContext, tools: Tool[], call: ToolCall): Promise<ToolResult> {
@@ -39,7 +52,8 @@ async function runTool(ctx: RunContext, tools: Tool[], call: ToolCall): Promise<
     return { output: `Error: invalid input for ${tool.name}: ${problems}`, isError: true };
   }
   try {
-    return await tool.run(parsed.data, { workspace: ctx.request.workspace, dataDir: ctx.deps.toolOutputDir, signal: ctx.signal });
+    // Integration SDKs, like the model SDKs, may leave a listener on the signal: each call gets its own.
+    return await withChildSignal(ctx.signal, (signal) => tool.run(parsed.data, { workspace: ctx.request.workspace, dataDir: ctx.deps.toolOutputDir, signal }));
   } catch (error) {
     if (ctx.signal.aborted) throw new CancelledError();
     return { output: `Error: ${error instanceof ToolError ? error.message : errorMessage(error)}`, isError: true };

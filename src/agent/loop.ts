@@ -1,3 +1,4 @@
+import { childAbort } from "../core/abort.js";
 import { CancelledError, errorMessage, InterruptedError, OpenKoiError } from "../core/errors.js";
 import type { Decision, DimensionScore, TaskEventBody } from "../core/events.js";
 import { formatModelRef } from "../core/model.js";
@@ -43,9 +44,9 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
   const limits = limitsFor(request, deps.limits);
   const budget = createBudget(limits, emit);
   // The wall-clock breaker also cuts an in-flight model call or shell command short, not only the next boundary.
-  const deadline = new AbortController();
+  const stop = childAbort(signal);
   const timer = setTimeout(
-    () => deadline.abort(new BudgetExceeded("abort_timeout", `Time limit reached: ${limits.timeoutSeconds} s`)),
+    () => stop.abort(new BudgetExceeded("abort_timeout", `Time limit reached: ${limits.timeoutSeconds} s`)),
     limits.timeoutSeconds * 1000,
   );
   const ctx: RunContext = {
@@ -53,7 +54,7 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
     deps: { ...deps, limits },
     emit,
     budget,
-    signal: AbortSignal.any([signal, deadline.signal]),
+    signal: stop.signal,
     files: createFileHistory(request.workspace),
   };
   const { maxIterations, qualityThreshold } = request.options;
@@ -163,10 +164,11 @@ export async function runAgent(request: TaskRequest, deps: AgentDeps, emit: (bod
     await releaseHeld(ctx, iterations, passed, best);
     terminal = finish(decision);
   } catch (error) {
-    const timedOut = deadline.signal.reason instanceof BudgetExceeded && !signal.aborted;
-    terminal = failure(timedOut ? deadline.signal.reason : error, signal, best !== undefined, finish, iterations, filesChanged);
+    const timedOut = stop.signal.reason instanceof BudgetExceeded && !signal.aborted;
+    terminal = failure(timedOut ? stop.signal.reason : error, signal, best !== undefined, finish, iterations, filesChanged);
   }
   clearTimeout(timer);
+  stop.release();
   emit(terminal);
   return terminal;
 }

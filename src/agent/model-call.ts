@@ -1,3 +1,4 @@
+import { withChildSignal } from "../core/abort.js";
 import { CancelledError, ProviderError } from "../core/errors.js";
 import type { ChatRequest, ChatResponse } from "../core/model.js";
 import { pruneMessages } from "./context-window.js";
@@ -19,7 +20,8 @@ export async function callModel(
     if (ctx.signal.aborted) throw new CancelledError();
     ctx.budget.check();
     try {
-      const response = await bound.provider.chat({ ...request, messages, model: bound.ref.model }, { signal: ctx.signal });
+      // The SDKs leave a listener on the signal they are given per request: each call gets its own, released after it.
+      const response = await withChildSignal(ctx.signal, (signal) => bound.provider.chat({ ...request, messages, model: bound.ref.model }, { signal }));
       const { costUsd, priced } = ctx.deps.price(bound.ref, response.usage);
       ctx.emit({
         type: "usage.recorded",

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSkill, type Skill, type SkillKind, type SkillSource } from "./parse.js";
+import { type ParseContext, type ParseResult, parseSkill, type Skill, type SkillKind, type SkillSource } from "./parse.js";
 
 export interface LoadSkillsOptions {
   workspace: string;
@@ -72,6 +72,24 @@ function candidates(dir: string): Candidate[] {
   return found;
 }
 
+/** Parsed skills by file, reused while the file's text is unchanged: the hub loads skills for every task. */
+const parsed = new Map<string, { text: string; context: string; result: ParseResult }>();
+// Bounded: every GitHub task brings its own worktree, so the set of skill files seen keeps growing.
+const MAX_PARSED = 256;
+
+function parseCached(text: string, context: ParseContext): ParseResult {
+  const key = JSON.stringify(context);
+  const hit = parsed.get(context.path);
+  parsed.delete(context.path);
+  const result = hit && hit.text === text && hit.context === key ? hit.result : parseSkill(text, context);
+  parsed.set(context.path, { text, context: key, result });
+  for (const oldest of parsed.keys()) {
+    if (parsed.size <= MAX_PARSED) break;
+    parsed.delete(oldest);
+  }
+  return result;
+}
+
 function readSource(source: SkillDir, warnings: string[]): Skill[] {
   const skills: Skill[] = [];
   for (const { file, defaultName } of candidates(source.dir)) {
@@ -83,7 +101,7 @@ function readSource(source: SkillDir, warnings: string[]): Skill[] {
       continue;
     }
     const context = { path: file, source: source.source, defaultName, ...(source.kind ? { defaultKind: source.kind } : {}) };
-    const result = parseSkill(text, context);
+    const result = parseCached(text, context);
     if (result.ok) skills.push(result.skill);
     else warnings.push(result.warning);
   }

@@ -124,4 +124,28 @@ describe("loadSkills", () => {
     expect(byName(skills, "real-name")).toBeDefined();
     expect(byName(skills, "dir-name")).toBeUndefined();
   });
+
+  it("parses an unchanged skill once, and sees a skill's new text at the next load", () => {
+    const file = join(workspace, ".agents", "skills", "deploy", "SKILL.md");
+    write(file, "---\ndescription: first\n---\nsteps");
+    const first = loadSkills({ workspace, home }).skills;
+    const again = loadSkills({ workspace, home }).skills;
+    // The hub loads skills for every task: the same file text gives back the same parsed skill.
+    expect(byName(again, "general")).toBe(byName(first, "general"));
+    expect(byName(again, "deploy")).toBe(byName(first, "deploy"));
+    write(file, "---\ndescription: second\n---\nsteps");
+    expect(byName(loadSkills({ workspace, home }).skills, "deploy")?.description).toBe("second");
+  });
+
+  it("remembers the parses of at most 256 skill files", () => {
+    // Every GitHub task has its own worktree: an unbounded memory of skill files would grow with the tasks.
+    const workspaces = Array.from({ length: 300 }, (_, i) => {
+      const ws = join(root, `ws-${i}`);
+      write(join(ws, ".agents", "skills", "deploy", "SKILL.md"), "---\ndescription: same text everywhere\n---\nsteps");
+      return ws;
+    });
+    const parsed = workspaces.map((ws) => byName(loadSkills({ workspace: ws, home }).skills, "deploy"));
+    expect(byName(loadSkills({ workspace: workspaces[299] as string, home }).skills, "deploy")).toBe(parsed[299]);
+    expect(byName(loadSkills({ workspace: workspaces[0] as string, home }).skills, "deploy")).not.toBe(parsed[0]);
+  });
 });

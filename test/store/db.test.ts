@@ -14,6 +14,8 @@ describe("openDatabase", () => {
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.pragma("busy_timeout", { simple: true })).toBe(5000);
     expect(db.pragma("synchronous", { simple: true })).toBe(1);
+    // 4 MB of page cache, not the 16 MB better-sqlite3 builds in: a growing history would fill it all (RSS).
+    expect(db.pragma("cache_size", { simple: true })).toBe(-4000);
     db.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);

@@ -3,13 +3,15 @@ import type { RunCommand } from "../../core/command.js";
 import type { Tool } from "../../core/tool.js";
 import { resolveInWorkspace } from "./workspace.js";
 
+const shellInput = z.object({ command: z.string().min(1), timeout_seconds: z.number().positive().max(3600).optional(), cwd: z.string().optional() });
+
 /** `run_command`: bash in the workspace (through the task's runner: sandboxed or not is the hub's choice), stdout+stderr captured; timeout or cancellation kills the process group. */
 export function createShellTool(defaultTimeoutSeconds: number, run: RunCommand): Tool<{ command: string; timeout_seconds?: number; cwd?: string }> {
   return {
     name: "run_command",
     description: `Run a shell command (bash) in the workspace; stdout and stderr are captured. Default timeout ${defaultTimeoutSeconds} s.`,
     class: "shell",
-    schema: z.object({ command: z.string().min(1), timeout_seconds: z.number().positive().max(3600).optional(), cwd: z.string().optional() }),
+    schema: shellInput,
     async run({ command, timeout_seconds, cwd }, ctx) {
       const dir = resolveInWorkspace(ctx.workspace, cwd ?? ".");
       const timeoutMs = (timeout_seconds ?? defaultTimeoutSeconds) * 1000;
