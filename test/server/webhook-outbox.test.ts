@@ -50,10 +50,17 @@ describe("webhook outbox", () => {
     receiver = await startFake("receiver", () => ({ stream: () => {} }));
     store = openStore(":memory:");
     store.startTask({ id: "t1", description: "x", options: { maxIterations: 1, qualityThreshold: 0.8 }, origin: { kind: "api" }, workspace: "/tmp" });
-    const sink = createWebhookSink({ on_task_failed: `${receiver.url}/failed` }, store.webhookDeliveries, createLogger("silent"), { maxAttempts: 1, timeoutMs: 50 });
+    const sink = createWebhookSink({ on_task_failed: `${receiver.url}/failed` }, store.webhookDeliveries, createLogger("silent"), {
+      maxAttempts: 1,
+      timeoutMs: 50,
+    });
     sink.sink({ type: "task.failed", code: "X", message: "boom", taskId: "t1", seq: 1, at: new Date().toISOString() });
     await sink.flush(5000);
-    expect(store.webhookDeliveries.list({ taskId: "t1" })[0]).toMatchObject({ status: "failed", attempts: 1, lastError: "The operation was aborted due to timeout" });
+    expect(store.webhookDeliveries.list({ taskId: "t1" })[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "The operation was aborted due to timeout",
+    });
   });
 
   it("leaves nothing hooked on its shutdown signal after deliveries and retries", async () => {
@@ -86,4 +93,3 @@ describe("webhook outbox", () => {
     expect(warnings).not.toContain("MaxListenersExceededWarning");
   });
 });
-
