@@ -43,10 +43,12 @@ async function blackHole() {
   };
 }
 
-/** `openkoi serve` in a temp home; `modelUrl` (an OpenAI-compatible base URL) replaces the model that never answers. */
-export async function startHub(channelsToml = "", { modelUrl, env: extraEnv = {} } = {}) {
+/**
+ * `openkoi serve` in a temp home (or `home`, e.g. one with a seeded database); `modelUrl` (an OpenAI-compatible base
+ * URL) replaces the model that never answers.
+ */
+export async function startHub(channelsToml = "", { modelUrl, home = tempHome(), env: extraEnv = {} } = {}) {
   const model = modelUrl ? { url: modelUrl, close() {} } : await blackHole();
-  const home = tempHome();
   mkdirSync(home, { recursive: true });
   const port = await freePort();
   const workspace = mkdtempSync(join(tmpdir(), "openkoi-bench-ws-"));

@@ -39,7 +39,16 @@ export async function startInstantModel() {
       n += 1;
       const message = reply(body, n);
       const finish = message.tool_calls ? "tool_calls" : "stop";
-      res.end(JSON.stringify({ id: `c${n}`, object: "chat.completion", created: 1_700_000_000, model: body.model, choices: [{ index: 0, message, finish_reason: finish }], usage }));
+      res.end(
+        JSON.stringify({
+          id: `c${n}`,
+          object: "chat.completion",
+          created: 1_700_000_000,
+          model: body.model,
+          choices: [{ index: 0, message, finish_reason: finish }],
+          usage,
+        }),
+      );
     });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));

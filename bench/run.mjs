@@ -1,13 +1,23 @@
 // `npm run bench`: every figure is measured against a baseline in the same run. Prints a table; exits 0.
+// `npm run bench -- --scale`: a hub after 1k/10k API tasks (memory) and over seeded 1k/10k/100k-task stores (reads),
+// about ten minutes. A suite's name runs that suite alone: `node bench/run.mjs --scale memory`.
 import { apiBench } from "./api.mjs";
 import { coldStart } from "./cold-start.mjs";
 import { loopOverhead } from "./loop-overhead.mjs";
 import { startUp } from "./start-up.mjs";
 
-const only = process.argv[2];
-const suites = { "cold-start": () => coldStart(), "start-up": () => startUp(), loop: () => loopOverhead(), api: () => apiBench() };
-const extra = await import("./channels.mjs").then((m) => ({ channels: () => m.channelBench() })).catch(() => ({}));
-Object.assign(suites, extra);
+const scale = process.argv.includes("--scale");
+const only = process.argv.slice(2).find((arg) => !arg.startsWith("--"));
+const suites = scale
+  ? {
+      memory: async () => (await import("./scale-memory.mjs")).memoryAtScale(),
+      reads: async () => (await import("./scale-reads.mjs")).readsAtScale(),
+    }
+  : { "cold-start": () => coldStart(), "start-up": () => startUp(), loop: () => loopOverhead(), api: () => apiBench() };
+if (!scale) {
+  const extra = await import("./channels.mjs").then((m) => ({ channels: () => m.channelBench() })).catch(() => ({}));
+  Object.assign(suites, extra);
+}
 
 for (const [name, suite] of Object.entries(suites)) {
   if (only && only !== name) continue;

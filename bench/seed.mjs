@@ -16,7 +16,23 @@ const EVENTS = [
   [6, "usage.recorded", 7, { phase: "evaluate", provider: "@provider", model: "@bare", inputTokens: 1800, outputTokens: 200, costUsd: 0.006, priced: true }],
   [7, "eval.done", 7, { iteration: 1, score: 0.9, dimensions: [], findings: [], evaluator: "general", incremental: false }],
   [8, "iteration.done", 7.1, { iteration: 1, score: 0.9, decision: "accept", durationMs: 6000, costUsd: 0.009 }],
-  [9, "task.completed", 8, { output: "Done.", score: 0.9, iterations: 1, decision: "accept", filesChanged: [], costUsd: 0.009, tokens: 3000, durationMs: 8000, passed: true, dimensions: [] }],
+  [
+    9,
+    "task.completed",
+    8,
+    {
+      output: "Done.",
+      score: 0.9,
+      iterations: 1,
+      decision: "accept",
+      filesChanged: [],
+      costUsd: 0.009,
+      tokens: 3000,
+      durationMs: 8000,
+      passed: true,
+      dimensions: [],
+    },
+  ],
 ];
 
 const iso = (julian) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${julian})`;

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { childAbort } from "../core/abort.js";
 import type { EventSink, TaskEvent } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
 import type { WebhookDeliveries } from "../store/index.js";
@@ -62,6 +63,36 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
   // Shutdown cuts deliveries short (they stay recorded as pending) instead of holding the hub open.
   const closing = new AbortController();
 
+  // Each attempt's signal hangs off `closing` only while the attempt runs: one that stayed hooked on (as an
+  // AbortSignal.any composite does) would be a permanent entry on that long-lived signal per delivery.
+  async function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+    const attempt = childAbort(closing.signal);
+    const timer = setTimeout(() => attempt.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs);
+    try {
+      const res = await fetch(url, { method: "POST", headers, body, signal: attempt.signal });
+      await res.body?.cancel();
+      return res.status;
+    } finally {
+      clearTimeout(timer);
+      attempt.release();
+    }
+  }
+
+  /** Waits before a retry; a shutdown ends the wait at once. */
+  function backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        closing.signal.removeEventListener("abort", wake);
+        resolve();
+      }, ms);
+      closing.signal.addEventListener("abort", wake, { once: true });
+    });
+  }
+
   async function deliver(id: string, url: string, name: string, body: string): Promise<void> {
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -74,9 +105,7 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
       let status: number | undefined;
       let error: string | undefined;
       try {
-        const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), closing.signal]) });
-        status = res.status;
-        await res.body?.cancel();
+        status = await post(url, headers, body);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
@@ -88,13 +117,7 @@ export function createWebhookSink(config: WebhookConfig, deliveries: WebhookDeli
         else if (!ok) logger.warn(`webhook ${name} to ${url} failed after ${attempt} attempt(s): ${error ?? `HTTP ${status}`}`);
         return;
       }
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, baseDelayMs * 2 ** (attempt - 1));
-        closing.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          r();
-        });
-      });
+      await backoff(baseDelayMs * 2 ** (attempt - 1));
       if (closing.signal.aborted) return; // left pending: the next start re-sends it
     }
   }

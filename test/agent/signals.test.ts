@@ -57,7 +57,10 @@ describe("abort signals in the loop", () => {
   it("gives every model and tool call a signal of its own and leaves nothing on the task's signal", async () => {
     // Twelve tool calls in one attempt: 14 model calls, more than the 10 listeners Node warns about on one signal.
     let calls = 0;
-    const script = loopScript({ execute: () => ({ toolCalls: [{ name: "probe", input: {} }] }), judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }) });
+    const script = loopScript({
+      execute: () => ({ toolCalls: [{ name: "probe", input: {} }] }),
+      judge: (_n, dims) => ({ scores: Object.fromEntries(dims.map((d) => [d, 9])) }),
+    });
     fake.respondWith((body, view, req) => {
       if (phaseOf(body, view.toolChoice) === "tool-followup" && ++calls < 12) return { toolCalls: [{ name: "probe", input: {} }] };
       return script(body, view, req);

@@ -59,17 +59,25 @@ describe("memory per task", () => {
     // undici unhooks from a request's signal in a finalizer, run some time after the collection that found the
     // request dead: the count is polled (each poll collects) until it is back, or the leak is there.
     let before = 0;
-    await waitFor(async () => {
-      const first = await liveInstances(session, "AbortSignal");
-      before = await liveInstances(session, "AbortSignal");
-      return first === before;
-    }, 5000, "the AbortSignal count to settle");
+    await waitFor(
+      async () => {
+        const first = await liveInstances(session, "AbortSignal");
+        before = await liveInstances(session, "AbortSignal");
+        return first === before;
+      },
+      5000,
+      "the AbortSignal count to settle",
+    );
     await runTasks(30);
     let after = 0;
-    await waitFor(async () => {
-      after = await liveInstances(session, "AbortSignal");
-      return after - before < 5;
-    }, 5000, "the live AbortSignals to come back to their count before the 30 tasks").catch(() => undefined);
+    await waitFor(
+      async () => {
+        after = await liveInstances(session, "AbortSignal");
+        return after - before < 5;
+      },
+      5000,
+      "the live AbortSignals to come back to their count before the 30 tasks",
+    ).catch(() => undefined);
     expect(after - before, `${after - before} more live AbortSignals after 30 tasks`).toBeLessThan(5);
     expect(harness.server.runner.runningIds()).toEqual([]);
     expect(harness.hub.store.queue.runningIds()).toEqual([]);

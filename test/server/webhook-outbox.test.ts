@@ -45,4 +45,51 @@ describe("webhook outbox", () => {
     );
     expect(store.webhookDeliveries.list({ taskId: "t1" })[0]).toMatchObject({ status: "delivered", attempts: 2, responseStatus: 204 });
   });
+
+  it("gives up on a receiver that does not answer within the timeout", async () => {
+    receiver = await startFake("receiver", () => ({ stream: () => {} }));
+    store = openStore(":memory:");
+    store.startTask({ id: "t1", description: "x", options: { maxIterations: 1, qualityThreshold: 0.8 }, origin: { kind: "api" }, workspace: "/tmp" });
+    const sink = createWebhookSink({ on_task_failed: `${receiver.url}/failed` }, store.webhookDeliveries, createLogger("silent"), {
+      maxAttempts: 1,
+      timeoutMs: 50,
+    });
+    sink.sink({ type: "task.failed", code: "X", message: "boom", taskId: "t1", seq: 1, at: new Date().toISOString() });
+    await sink.flush(5000);
+    expect(store.webhookDeliveries.list({ taskId: "t1" })[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "The operation was aborted due to timeout",
+    });
+  });
+
+  it("leaves nothing hooked on its shutdown signal after deliveries and retries", async () => {
+    // Each delivery fails once, then lands: twelve retries, more than the ten listeners Node warns about on one signal.
+    const seen = new Set<string>();
+    receiver = await startFake("receiver", (r) => {
+      const id = String(r.headers["x-openkoi-delivery"]);
+      if (seen.has(id)) return { status: 204 };
+      seen.add(id);
+      return { status: 503 };
+    });
+    store = openStore(":memory:");
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const sink = createWebhookSink({ on_task_failed: `${receiver.url}/failed` }, store.webhookDeliveries, createLogger("silent"), { baseDelayMs: 1 });
+      for (let i = 0; i < 12; i++) {
+        const taskId = `t${i}`;
+        store.startTask({ id: taskId, description: "x", options: { maxIterations: 1, qualityThreshold: 0.8 }, origin: { kind: "api" }, workspace: "/tmp" });
+        sink.sink({ type: "task.failed", code: "X", message: "boom", taskId, seq: 1, at: new Date().toISOString() });
+        await waitFor(() => store?.webhookDeliveries.list({ taskId })[0]?.status === "delivered", 5000, `delivery ${i}`);
+      }
+      await sink.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(receiver.requests).toHaveLength(24);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
 });
